@@ -1,0 +1,74 @@
+// The fast suite's runner: finds a PostgreSQL (TEST_DATABASE_URL, or the embedded one under .data/),
+// migrates and seeds a template database once, then runs every test file with node:test. Each file
+// clones the template (CREATE DATABASE ... TEMPLATE), so files run in parallel on their own rows.
+import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { readdir } from 'node:fs/promises'
+import path from 'node:path'
+import pg from 'pg'
+import { seedCatalog } from '../src/catalog/seed.ts'
+import { createDb } from '../src/db/client.ts'
+import { startEmbeddedPostgres } from '../src/db/embedded.ts'
+import { migrate } from '../src/db/migrate.ts'
+import { localDataDir } from '../src/local-data.ts'
+
+const root = path.resolve(import.meta.dirname, '..')
+const suites = process.argv.slice(2)
+const dirs = suites.length > 0 ? suites : ['test']
+
+async function findTestFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true })
+  return entries
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.test.ts'))
+    .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)))
+    .filter((file) => suites.length > 0 || !file.startsWith(path.join('test', 'browser')))
+    .sort()
+}
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url)
+  parsed.pathname = `/${database}`
+  return parsed.toString()
+}
+
+async function admin<T>(serverUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: serverUrl })
+  await client.connect()
+  try {
+    return await work(client)
+  } finally {
+    await client.end()
+  }
+}
+
+let serverUrl = process.env.TEST_DATABASE_URL
+let stopEmbedded = async () => {}
+if (serverUrl === undefined || serverUrl === '') {
+  const embedded = await startEmbeddedPostgres(path.join(localDataDir, 'test-postgres'), console.log)
+  serverUrl = embedded.url('postgres')
+  stopEmbedded = embedded.stop
+}
+
+// A template per run, so that several runs against one server do not disturb each other.
+const template = `cw_template_${randomBytes(4).toString('hex')}`
+let exitCode = 1
+try {
+  await admin(serverUrl, (client) => client.query(`CREATE DATABASE "${template}"`))
+  const templateUrl = withDatabase(serverUrl, template)
+  await migrate(templateUrl)
+  const db = createDb(templateUrl)
+  await seedCatalog(db)
+  await db.$disconnect()
+
+  const files = (await Promise.all(dirs.map(findTestFiles))).flat()
+  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=4', ...files], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, TEST_DATABASE_URL: serverUrl, CARTWHEEL_TEST_TEMPLATE: template },
+  })
+  exitCode = await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)))
+} finally {
+  await admin(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${template}" WITH (FORCE)`))
+  await stopEmbedded()
+}
+process.exit(exitCode)

@@ -1,0 +1,42 @@
+// Everything `npm start` does before the app can be built: find or start the database, migrate it,
+// seed the catalog once, and settle the session secret.
+import path from 'node:path'
+import type { AppConfig } from './app.ts'
+import { seedCatalog } from './catalog/seed.ts'
+import type { Config } from './config.ts'
+import { createDb } from './db/client.ts'
+import { ensureDatabase, startEmbeddedPostgres } from './db/embedded.ts'
+import { migrate } from './db/migrate.ts'
+import { localDataDir, readOrCreateSessionSecret } from './local-data.ts'
+
+export type Booted = { config: AppConfig; stopDatabase: () => Promise<void> }
+
+export async function boot(config: Config, log: (line: string) => void): Promise<Booted> {
+  let databaseUrl = config.databaseUrl
+  let stopDatabase = async () => {}
+  if (databaseUrl === undefined) {
+    const embedded = await startEmbeddedPostgres(path.join(localDataDir, 'postgres'), log)
+    await ensureDatabase(embedded.url('postgres'), 'cartwheel')
+    databaseUrl = embedded.url('cartwheel')
+    stopDatabase = embedded.stop
+  } else {
+    log(`database: ${redactPassword(databaseUrl)}`)
+  }
+  const applied = await migrate(databaseUrl)
+  if (applied.length > 0) log(`applied migrations: ${applied.join(', ')}`)
+  const db = createDb(databaseUrl)
+  try {
+    const seeded = await seedCatalog(db)
+    if (seeded > 0) log(`seeded ${seeded} demo products`)
+  } finally {
+    await db.$disconnect()
+  }
+  const sessionSecret = config.sessionSecret ?? (await readOrCreateSessionSecret())
+  return { config: { ...config, databaseUrl, sessionSecret }, stopDatabase }
+}
+
+function redactPassword(url: string): string {
+  const parsed = new URL(url)
+  if (parsed.password) parsed.password = '***'
+  return parsed.toString()
+}

@@ -1,0 +1,17 @@
+// Seeds the demo catalog. Idempotent: products are keyed by slug, and existing ones are left as they are.
+import type { Db } from '../db/client.ts'
+import { demoProducts } from './demo-products.ts'
+
+export async function seedCatalog(db: Db): Promise<number> {
+  const { count } = await db.product.createMany({
+    data: demoProducts.map(([slug, name, priceCents, description]) => ({
+      slug,
+      name,
+      priceCents,
+      description,
+      imagePath: `/static/images/products/${slug}.svg`,
+    })),
+    skipDuplicates: true,
+  })
+  return count
+}

@@ -1,0 +1,78 @@
+// The only reader of process.env: every variable of the contract, validated once at start-up.
+import { z } from 'zod'
+
+const wholeNumber = (name: string, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `${name} must be a whole number`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `${name} must be from ${min} to ${max}`)
+
+const postgresUrl = z
+  .string()
+  .refine((value) => URL.canParse(value) && /^postgres(ql)?:$/.test(new URL(value).protocol), {
+    message: 'DATABASE_URL must be a postgresql:// URL',
+  })
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: wholeNumber('PORT', 0, 65535).default(3000),
+    HOST: z.string().min(1, 'HOST must not be empty').default('127.0.0.1'),
+    DATABASE_URL: postgresUrl.optional(),
+    SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
+    SESSION_IDLE_SECONDS: wholeNumber('SESSION_IDLE_SECONDS', 1, 31_536_000).default(1800),
+    SESSION_MAX_SECONDS: wholeNumber('SESSION_MAX_SECONDS', 1, 31_536_000).default(43_200),
+    REMEMBER_MAX_SECONDS: wholeNumber('REMEMBER_MAX_SECONDS', 1, 31_536_000).default(2_592_000),
+  })
+  .refine((env) => env.NODE_ENV !== 'production' || env.SESSION_SECRET !== undefined, {
+    path: ['SESSION_SECRET'],
+    message: 'SESSION_SECRET is required when NODE_ENV=production',
+  })
+
+export type SessionLifetimes = {
+  idleSeconds: number
+  maxSeconds: number
+  rememberMaxSeconds: number
+}
+
+export type Config = {
+  nodeEnv: 'development' | 'production' | 'test'
+  isProduction: boolean
+  port: number
+  host: string
+  /** Unset: the embedded PostgreSQL under .data/ is used. */
+  databaseUrl: string | undefined
+  /** Unset outside production: one is generated once and kept under .data/. */
+  sessionSecret: string | undefined
+  session: SessionLifetimes
+}
+
+/** A configuration problem, with a message of one line that names the variable. */
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
+  // An empty variable (PORT=) means "not set", as it does in docker compose and most shells' habits.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''))
+  const parsed = envSchema.safeParse(present)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    const name = String(issue?.path[0] ?? 'environment')
+    const message = issue?.message.includes(name) ? issue.message : `${name}: ${issue?.message}`
+    throw new ConfigError(`Invalid configuration: ${message}`)
+  }
+  const vars = parsed.data
+  return Object.freeze({
+    nodeEnv: vars.NODE_ENV,
+    isProduction: vars.NODE_ENV === 'production',
+    port: vars.PORT,
+    host: vars.HOST,
+    databaseUrl: vars.DATABASE_URL,
+    sessionSecret: vars.SESSION_SECRET,
+    session: Object.freeze({
+      idleSeconds: vars.SESSION_IDLE_SECONDS,
+      maxSeconds: vars.SESSION_MAX_SECONDS,
+      rememberMaxSeconds: vars.REMEMBER_MAX_SECONDS,
+    }),
+  })
+}

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { ConfigError, loadConfig } from '../../src/config.ts'
+
+const SECRET = 'x'.repeat(32)
+
+test('with nothing set, the contract defaults apply', () => {
+  const config = loadConfig({})
+  assert.equal(config.port, 3000)
+  assert.equal(config.host, '127.0.0.1')
+  assert.equal(config.databaseUrl, undefined)
+  assert.deepEqual(config.session, { idleSeconds: 1800, maxSeconds: 43200, rememberMaxSeconds: 2592000 })
+  assert.ok(Object.isFrozen(config))
+})
+
+test('every variable of the contract is read', () => {
+  const config = loadConfig({
+    PORT: '8080',
+    HOST: '0.0.0.0',
+    DATABASE_URL: 'postgresql://shop@db:5432/shop',
+    SESSION_SECRET: SECRET,
+    NODE_ENV: 'production',
+    SESSION_IDLE_SECONDS: '60',
+    SESSION_MAX_SECONDS: '600',
+    REMEMBER_MAX_SECONDS: '6000',
+  })
+  assert.equal(config.port, 8080)
+  assert.equal(config.host, '0.0.0.0')
+  assert.equal(config.databaseUrl, 'postgresql://shop@db:5432/shop')
+  assert.equal(config.isProduction, true)
+  assert.deepEqual(config.session, { idleSeconds: 60, maxSeconds: 600, rememberMaxSeconds: 6000 })
+})
+
+const badValues: [Record<string, string>, string][] = [
+  [{ PORT: 'abc' }, 'PORT'],
+  [{ PORT: '70000' }, 'PORT'],
+  [{ PORT: '-1' }, 'PORT'],
+  [{ DATABASE_URL: 'mysql://localhost/shop' }, 'DATABASE_URL'],
+  [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL'],
+  [{ SESSION_SECRET: 'too short' }, 'SESSION_SECRET'],
+  [{ NODE_ENV: 'production' }, 'SESSION_SECRET'],
+  [{ SESSION_IDLE_SECONDS: '0' }, 'SESSION_IDLE_SECONDS'],
+  [{ SESSION_MAX_SECONDS: '1.5' }, 'SESSION_MAX_SECONDS'],
+  [{ REMEMBER_MAX_SECONDS: 'forever' }, 'REMEMBER_MAX_SECONDS'],
+  [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
+]
+
+for (const [env, variable] of badValues) {
+  test(`${JSON.stringify(env)} is refused with one line that names ${variable}`, () => {
+    assert.throws(
+      () => loadConfig(env),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError)
+        assert.match(error.message, new RegExp(variable))
+        assert.doesNotMatch(error.message, /\n/)
+        return true
+      },
+    )
+  })
+}

@@ -1,0 +1,46 @@
+// Builds the app on a fresh database for a test, with a clock the test can move.
+import type { TestContext } from 'node:test'
+import type { FastifyInstance } from 'fastify'
+import { type AppConfig, buildApp } from '../../src/app.ts'
+import { loadConfig } from '../../src/config.ts'
+import type { Db } from '../../src/db/client.ts'
+import { createTestDatabase } from './database.ts'
+import { Visitor } from './visitor.ts'
+
+type Hooks = Pick<TestContext, 'after'>
+
+export const TEST_SECRET = 'a-test-secret-that-is-at-least-32-characters-long'
+
+/** A clock that stands still until a test moves it. */
+export class TestClock {
+  #now = Date.parse('2026-01-15T10:00:00Z')
+  now = () => new Date(this.#now)
+  advance(seconds: number) {
+    this.#now += seconds * 1000
+  }
+}
+
+export type TestApp = { app: FastifyInstance; db: Db; clock: TestClock; config: AppConfig }
+
+export async function startApp(
+  t: Hooks,
+  options: { env?: Record<string, string>; databaseUrl?: string } = {},
+): Promise<TestApp> {
+  const databaseUrl = options.databaseUrl ?? (await createTestDatabase(t))
+  const config: AppConfig = {
+    ...loadConfig({ NODE_ENV: 'test', ...options.env }),
+    databaseUrl,
+    sessionSecret: TEST_SECRET,
+  }
+  const clock = new TestClock()
+  const app = await buildApp(config, { clock, logger: false })
+  t.after(() => app.close())
+  await app.ready()
+  return { app, db: app.db, clock, config }
+}
+
+/** An app and one visitor with a cookie jar: what most tests need. */
+export async function startVisit(t: Hooks, options: Parameters<typeof startApp>[1] = {}) {
+  const started = await startApp(t, options)
+  return Object.assign(new Visitor(started.app), started)
+}
