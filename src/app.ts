@@ -1,17 +1,23 @@
 // buildApp(config): every plugin and route module, registered in order, in one place.
 import formBody from '@fastify/formbody'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import { accountRoutes } from './account/routes.ts'
+import { authRoutes } from './auth/routes.ts'
+import { cartRoutes } from './cart/routes.ts'
 import { catalogRoutes } from './catalog/routes.ts'
 import type { Config } from './config.ts'
 import { dbPlugin } from './db/plugin.ts'
 import { healthRoutes } from './health/routes.ts'
+import { orderRoutes } from './orders/routes.ts'
 import { csrfPlugin } from './plugins/csrf.ts'
 import { errorsPlugin } from './plugins/errors.ts'
+import { housekeepingPlugin } from './plugins/housekeeping.ts'
 import { fillPageContext } from './plugins/page-context.ts'
 import { securityHeadersPlugin } from './plugins/security-headers.ts'
 import { sessionPlugin } from './plugins/session.ts'
 import { staticPlugin } from './plugins/static.ts'
 import { viewsPlugin } from './plugins/views.ts'
+import { OneLinePerRequest } from './request-log.ts'
 import { type Clock, systemClock } from './shared/clock.ts'
 
 export type AppConfig = Config & { databaseUrl: string; sessionSecret: string }
@@ -29,13 +35,9 @@ export async function buildApp(config: AppConfig, options: AppOptions = {}): Pro
     // Behind a load balancer the client's address (for the sign-in throttle) comes from X-Forwarded-For.
     trustProxy: config.isProduction,
     return503OnClosing: true,
-    // One line per request (below) instead of Fastify's two.
-    disableRequestLogging: true,
+    logController: new OneLinePerRequest(),
   })
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info(`${request.method} ${request.url} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms`)
-  })
-  const clock = options.clock ?? systemClock
+  app.decorate('clock', options.clock ?? systemClock)
   const isSecureCookie = config.isProduction
 
   await app.register(errorsPlugin)
@@ -46,13 +48,23 @@ export async function buildApp(config: AppConfig, options: AppOptions = {}): Pro
   await app.register(healthRoutes)
 
   await app.register(formBody)
-  await app.register(sessionPlugin, { secret: config.sessionSecret, lifetimes: config.session, isSecureCookie, clock })
+  await app.register(sessionPlugin, {
+    secret: config.sessionSecret,
+    lifetimes: config.session,
+    isSecureCookie,
+    clock: app.clock,
+  })
+  await app.register(housekeepingPlugin, { lifetimes: config.session })
   await app.register(csrfPlugin, { isSecureCookie, secret: config.sessionSecret })
 
   // The shop's pages, with what the layout needs filled in before each handler runs.
   await app.register(async (pages) => {
     pages.addHook('preHandler', fillPageContext)
     await pages.register(catalogRoutes)
+    await pages.register(authRoutes, { rememberMaxSeconds: config.session.rememberMaxSeconds })
+    await pages.register(accountRoutes, { lifetimes: config.session })
+    await pages.register(cartRoutes)
+    await pages.register(orderRoutes)
   })
   return app
 }

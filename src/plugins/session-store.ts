@@ -45,16 +45,6 @@ export class PostgresSessionStore implements SessionStore {
     this.db.session.deleteMany({ where: { id } }).then(() => callback(), callback)
   }
 
-  /** Deletes every session past its idle or absolute limit (their guest carts go with them). */
-  async sweepExpired(): Promise<number> {
-    const now = this.clock.now()
-    const idleCutoff = new Date(now.getTime() - this.lifetimes.idleSeconds * 1000)
-    const { count } = await this.db.session.deleteMany({
-      where: { OR: [{ expiresAt: { lte: now } }, { isRemembered: false, lastSeenAt: { lte: idleCutoff } }] },
-    })
-    return count
-  }
-
   private async load(id: string): Promise<Session | null> {
     const [row] = await this.db.$queryRaw<SessionRow[]>`
       SELECT s.data, s."userId", s."isRemembered", s."lastSeenAt", s."expiresAt", u.email,
@@ -104,4 +94,13 @@ export class PostgresSessionStore implements SessionStore {
     // New in this request (a first cart line, or a sign-in's regenerated id, which is saved twice).
     await this.db.session.upsert({ where: { id }, create: { id, createdAt: now, ...fields }, update: fields })
   }
+}
+
+/** Deletes every session past its idle or absolute limit (their guest carts go with them). */
+export async function sweepExpiredSessions(db: Db, lifetimes: SessionLifetimes, now: Date): Promise<number> {
+  const idleCutoff = new Date(now.getTime() - lifetimes.idleSeconds * 1000)
+  const { count } = await db.session.deleteMany({
+    where: { OR: [{ expiresAt: { lte: now } }, { isRemembered: false, lastSeenAt: { lte: idleCutoff } }] },
+  })
+  return count
 }

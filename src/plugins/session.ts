@@ -26,8 +26,6 @@ export type SessionOptions = {
   clock: Clock
 }
 
-const SWEEP_INTERVAL_MS = 60_000
-
 export const sessionPlugin = fp(
   async (app: FastifyInstance, options: SessionOptions) => {
     // The same secret signs the CSRF cookie (@fastify/cookie) and the session id (@fastify/session).
@@ -43,13 +41,6 @@ export const sessionPlugin = fp(
       rolling: false,
       cookie: { httpOnly: true, sameSite: 'lax', path: '/', secure: options.isSecureCookie },
     })
-
-    // Expired rows are deleted in the background; requests never wait for it, and a load checks expiry anyway.
-    const timer = setInterval(() => {
-      store.sweepExpired().catch((error) => app.log.warn({ err: error }, 'session sweep failed'))
-    }, SWEEP_INTERVAL_MS)
-    timer.unref()
-    app.addHook('onClose', async () => clearInterval(timer))
   },
   { name: 'session', dependencies: ['db'] },
 )

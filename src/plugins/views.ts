@@ -4,6 +4,7 @@ import fastifyView from '@fastify/view'
 import { Eta } from 'eta'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { formatDateTime } from '../shared/dates.ts'
 import { formatCents } from '../shared/money.ts'
 import { projectRoot } from '../shared/project-root.ts'
 
@@ -16,7 +17,13 @@ export const viewsPlugin = fp(
       templates: viewsDir,
       production: !options.isDevelopment,
       // What the layout needs when a page is rendered before the page hooks ran (an early error page).
-      defaultContext: { viewer: { email: null, cartCount: 0 }, csrfToken: '', flash: null, formatCents },
+      defaultContext: {
+        viewer: { email: null, cartCount: 0 },
+        csrfToken: '',
+        flash: null,
+        formatCents,
+        formatDateTime,
+      },
     })
   },
   { name: 'views' },

@@ -2,3 +2,9 @@
 export type Clock = { now: () => Date }
 
 export const systemClock: Clock = { now: () => new Date() }
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    clock: Clock
+  }
+}

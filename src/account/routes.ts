@@ -1,0 +1,80 @@
+// The signed-in pages of an account: who you are, your sessions, your password.
+import type { FastifyInstance } from 'fastify'
+import { currentUserId, requireUser } from '../auth/guard.ts'
+import { passwordProblem, verifyPassword } from '../auth/passwords.ts'
+import { endCurrentSession } from '../auth/session.ts'
+import { changePassword, findUserById } from '../auth/users.ts'
+import type { SessionLifetimes } from '../config.ts'
+import { renderError } from '../plugins/errors.ts'
+import { endOtherSessions, endSession, findOwnSessionId, listSessions } from './sessions.ts'
+
+type PasswordBody = { current_password?: unknown; new_password?: unknown }
+
+const text = (value: unknown) => (typeof value === 'string' ? value : '')
+
+export async function accountRoutes(app: FastifyInstance, options: { lifetimes: SessionLifetimes }) {
+  // Every route in this module is for signed-in users only.
+  app.addHook('preHandler', requireUser)
+
+  app.get('/account', async (_request, reply) => reply.viewAsync('account/index', { title: 'Your account' }))
+
+  app.get('/account/sessions', async (request, reply) => {
+    const userId = currentUserId(request)
+    const sessions = await listSessions(app.db, userId, request.session.sessionId, app.clock.now(), options.lifetimes)
+    return reply.viewAsync('account/sessions', { title: 'Your sessions', sessions })
+  })
+
+  app.post<{ Params: { id: string } }>(
+    '/account/sessions/:id/delete',
+    { config: { signInNext: '/account/sessions' } },
+    async (request, reply) => {
+      const sessionId = await findOwnSessionId(app.db, currentUserId(request), request.params.id)
+      if (sessionId === null) return renderError(reply, 404)
+      if (sessionId === request.session.sessionId) {
+        // Ending the current session is signing out.
+        await endCurrentSession(request, reply)
+        return reply.redirect('/', 303)
+      }
+      await endSession(app.db, sessionId)
+      request.session.flash = 'That session is signed out.'
+      return reply.redirect('/account/sessions', 303)
+    },
+  )
+
+  app.post(
+    '/account/sessions/others/delete',
+    { config: { signInNext: '/account/sessions' } },
+    async (request, reply) => {
+      const count = await endOtherSessions(app.db, currentUserId(request), request.session.sessionId)
+      request.session.flash = `Signed out ${count} other session${count === 1 ? '' : 's'}.`
+      return reply.redirect('/account/sessions', 303)
+    },
+  )
+
+  app.get('/account/password', async (_request, reply) => {
+    return reply.viewAsync('account/password', { title: 'Change password' })
+  })
+
+  app.post<{ Body: PasswordBody }>(
+    '/account/password',
+    { config: { signInNext: '/account/password' } },
+    async (request, reply) => {
+      const userId = currentUserId(request)
+      const currentPassword = text(request.body.current_password)
+      const newPassword = text(request.body.new_password)
+      const user = await findUserById(app.db, userId)
+      const errors = {
+        current_password: (await verifyPassword(user?.passwordHash ?? null, currentPassword))
+          ? null
+          : 'That is not your current password.',
+        new_password: passwordProblem(newPassword),
+      }
+      if (errors.current_password || errors.new_password) {
+        return reply.code(400).viewAsync('account/password', { title: 'Change password', errors })
+      }
+      await changePassword(app.db, userId, newPassword, request.session.sessionId)
+      request.session.flash = 'Your password is changed. Every other session of your account is signed out.'
+      return reply.redirect('/account', 303)
+    },
+  )
+}

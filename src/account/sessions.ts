@@ -1,0 +1,65 @@
+// An account's sessions, as the sessions page shows and ends them. Only ever the account's own rows.
+import Bowser from 'bowser'
+import type { SessionLifetimes } from '../config.ts'
+import type { Db } from '../db/client.ts'
+
+export type SessionSummary = {
+  publicId: string
+  createdAt: Date
+  lastSeenAt: Date
+  browser: string
+  isCurrent: boolean
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+export function isPublicSessionId(text: string): boolean {
+  return UUID.test(text)
+}
+
+/** "Firefox 133 on Linux", from a User-Agent header. */
+export function describeBrowser(userAgent: string): string {
+  if (userAgent === '') return 'Unknown browser'
+  const { browser, os } = Bowser.parse(userAgent)
+  const name = [browser.name, browser.version?.split('.')[0]].filter(Boolean).join(' ') || 'Unknown browser'
+  return os.name ? `${name} on ${os.name}` : name
+}
+
+/** The account's live sessions, newest first; ended ones are not shown even before the sweep deletes them. */
+export async function listSessions(
+  db: Db,
+  userId: number,
+  currentId: string,
+  now: Date,
+  lifetimes: SessionLifetimes,
+): Promise<SessionSummary[]> {
+  const idleCutoff = new Date(now.getTime() - lifetimes.idleSeconds * 1000)
+  const rows = await db.session.findMany({
+    where: { userId, expiresAt: { gt: now }, OR: [{ isRemembered: true }, { lastSeenAt: { gt: idleCutoff } }] },
+    orderBy: { createdAt: 'desc' },
+    select: { id: true, publicId: true, createdAt: true, lastSeenAt: true, userAgent: true },
+  })
+  return rows.map((row) => ({
+    publicId: row.publicId,
+    createdAt: row.createdAt,
+    lastSeenAt: row.lastSeenAt,
+    browser: describeBrowser(row.userAgent),
+    isCurrent: row.id === currentId,
+  }))
+}
+
+/** The session's id when it is one of the account's own, else null (another account's is "not found"). */
+export async function findOwnSessionId(db: Db, userId: number, publicId: string): Promise<string | null> {
+  if (!isPublicSessionId(publicId)) return null
+  const row = await db.session.findFirst({ where: { publicId, userId }, select: { id: true } })
+  return row?.id ?? null
+}
+
+export async function endSession(db: Db, sessionId: string): Promise<void> {
+  await db.session.deleteMany({ where: { id: sessionId } })
+}
+
+export async function endOtherSessions(db: Db, userId: number, currentId: string): Promise<number> {
+  const { count } = await db.session.deleteMany({ where: { userId, id: { not: currentId } } })
+  return count
+}

@@ -1,0 +1,30 @@
+// Starting and ending a signed-in session: the one place that changes who a session belongs to.
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { mergeGuestCart } from '../cart/cart.ts'
+import type { User } from './users.ts'
+
+export async function startSignedInSession(
+  request: FastifyRequest,
+  user: User,
+  options: { isRemembered: boolean; rememberMaxSeconds: number },
+): Promise<void> {
+  const { session } = request
+  // Only a session that is in the database can own guest cart lines.
+  if (session.viewer !== undefined) await mergeGuestCart(request.server.db, session.sessionId, user.id)
+  // A new id at sign-in, and the old row deleted: an id planted before sign-in (session fixation) is worthless.
+  await session.regenerate()
+  const signedIn = request.session
+  signedIn.userId = user.id
+  signedIn.isRemembered = options.isRemembered
+  signedIn.userAgent = request.headers['user-agent'] ?? ''
+  if (options.isRemembered) {
+    // The browser keeps the cookie until the session's absolute end; without remember it ends with the browser.
+    signedIn.cookie.expires = new Date(Date.now() + options.rememberMaxSeconds * 1000)
+  }
+}
+
+/** Deletes the session on the server and clears the cookie; the next request starts with no session. */
+export async function endCurrentSession(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  await request.session.destroy()
+  reply.clearCookie('sid', { path: '/' })
+}

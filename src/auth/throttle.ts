@@ -1,0 +1,59 @@
+// The sign-in throttle: once an email has 5 failures within 15 minutes (or a client address 50), every
+// further attempt is refused with 429 until the window has passed, whatever the password. Failures live
+// in PostgreSQL, so every instance sees the same counts.
+import type { Db } from '../db/client.ts'
+import type { Clock } from '../shared/clock.ts'
+
+export const THROTTLE_WINDOW_SECONDS = 15 * 60
+const LIMITS = { email: 5, ip: 50 } as const
+
+export type ThrottleKeys = { email: string; ip: string }
+
+/** Either the attempt may go ahead (its reservation counts as a failure until it succeeds), or wait. */
+export type Reservation = { isAllowed: true; ids: number[] } | { isAllowed: false; retryAfterSeconds: number }
+
+const keysOf = (keys: ThrottleKeys) => [
+  { key: `email:${keys.email}`, limit: LIMITS.email },
+  { key: `ip:${keys.ip}`, limit: LIMITS.ip },
+]
+
+/**
+ * Counts the attempt before the password is checked. Checking first and recording afterwards would let
+ * a burst of parallel guesses all pass the check; a short lock per key makes the count exact, and the
+ * password is verified outside it, so sign-ins still run in parallel.
+ */
+export async function reserveAttempt(db: Db, clock: Clock, keys: ThrottleKeys): Promise<Reservation> {
+  const now = clock.now()
+  const windowStart = new Date(now.getTime() - THROTTLE_WINDOW_SECONDS * 1000)
+  return db.$transaction(async (tx) => {
+    const ids: number[] = []
+    for (const { key, limit } of keysOf(keys)) {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${key}))`
+      const recent = await tx.loginFailure.findMany({
+        where: { key, failedAt: { gt: windowStart } },
+        orderBy: { failedAt: 'desc' },
+        take: limit,
+        select: { failedAt: true },
+      })
+      const oldestCounted = recent[limit - 1]
+      if (oldestCounted !== undefined) {
+        // The window has passed once the limit-th most recent failure is older than the window.
+        const retryAt = oldestCounted.failedAt.getTime() + THROTTLE_WINDOW_SECONDS * 1000
+        return { isAllowed: false, retryAfterSeconds: Math.max(1, Math.ceil((retryAt - now.getTime()) / 1000)) }
+      }
+      ids.push((await tx.loginFailure.create({ data: { key, failedAt: now }, select: { id: true } })).id)
+    }
+    return { isAllowed: true, ids }
+  })
+}
+
+/** A right password: the email's failures are forgotten, and this attempt was no failure. */
+export async function clearFailures(db: Db, keys: ThrottleKeys, reservation: { ids: number[] }): Promise<void> {
+  await db.loginFailure.deleteMany({ where: { OR: [{ key: `email:${keys.email}` }, { id: { in: reservation.ids } }] } })
+}
+
+export async function sweepLoginFailures(db: Db, clock: Clock): Promise<number> {
+  const windowStart = new Date(clock.now().getTime() - THROTTLE_WINDOW_SECONDS * 1000)
+  const { count } = await db.loginFailure.deleteMany({ where: { failedAt: { lte: windowStart } } })
+  return count
+}
