@@ -27,8 +27,8 @@ export async function cartRoutes(app: FastifyInstance) {
   app.post<{ Body: AddBody }>('/cart/items', async (request, reply) => {
     const { body } = request
     const productId = parseId(body.productId)
-    // No quantity field means one; a quantity that is there must be valid.
-    const quantity = body.quantity === undefined || body.quantity === '' ? 1 : parseQuantity(body.quantity)
+    // No quantity field means one; a quantity that is there, even an emptied one, must be valid.
+    const quantity = body.quantity === undefined ? 1 : parseQuantity(body.quantity)
     if (quantity === null) return renderCart(request, reply, 400, QUANTITY_ERROR)
     const product = productId === null ? null : await findProduct(app.db, productId)
     if (product === null) return renderError(reply, 404)
@@ -76,7 +76,9 @@ function returnPath(request: FastifyRequest, returnTo: unknown): string {
   const referer = request.headers.referer
   if (referer === undefined || !URL.canParse(referer)) return '/cart'
   const url = new URL(referer)
-  // Only a page of this site: the Referer's host must be the one this request was sent to.
-  if (url.host !== request.host) return '/cart'
+  // Only a page of this site: the Referer's host must be the one this request was sent to. Both go through
+  // the URL parser, which drops a default port, so `Host: shop.test:80` matches `http://shop.test/`.
+  const here = `${url.protocol}//${request.host}`
+  if (!URL.canParse(here) || new URL(here).host !== url.host) return '/cart'
   return safeNextPath(url.pathname + url.search, '/cart')
 }

@@ -1,0 +1,62 @@
+// A product that is not there, in a form field or in the path, is a 404 that leaves the cart alone.
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { startVisit } from '../helpers/app.ts'
+import { addToCart, allCartRows, product } from '../helpers/shopper.ts'
+import type { Fields } from '../helpers/visitor.ts'
+
+const BAD_PRODUCT_FIELDS: Fields[] = [
+  { productId: '999999' },
+  { productId: 'abc' },
+  { productId: '0' },
+  { productId: '-1' },
+  { productId: '1.5' },
+  { productId: '99999999999999999999' },
+  { productId: '' },
+  { productId: ['1', '2'] },
+  {},
+]
+
+test('adding a product that is not there answers 404 and changes nothing', async (t) => {
+  const visit = await startVisit(t)
+  const mug = await product(visit.db, 'camp-mug')
+  await addToCart(visit, mug.id)
+  const before = await allCartRows(visit.db)
+  const _csrf = await visit.csrfToken()
+  for (const fields of BAD_PRODUCT_FIELDS) {
+    await t.test(`productId ${JSON.stringify(fields.productId)}`, async () => {
+      const res = await visit.post('/cart/items', { _csrf, quantity: '1', ...fields })
+      assert.equal(res.statusCode, 404)
+      assert.match(res.body, /There is nothing here\./)
+      assert.deepEqual(await allCartRows(visit.db), before)
+    })
+  }
+})
+
+test("a guest's add of a product that is not there stores no session", async (t) => {
+  const visit = await startVisit(t)
+  const res = await visit.post('/cart/items', { _csrf: await visit.csrfToken(), productId: '999999' })
+  assert.equal(res.statusCode, 404)
+  assert.equal(await visit.db.session.count(), 0)
+  assert.ok(!visit.cookies.has('sid'))
+})
+
+test('a cart form whose path names no product answers 404 and changes nothing', async (t) => {
+  const visit = await startVisit(t)
+  const mug = await product(visit.db, 'camp-mug')
+  await addToCart(visit, mug.id, { quantity: '3' })
+  const before = await allCartRows(visit.db)
+  const _csrf = await visit.csrfToken('/cart')
+  for (const id of ['999999', 'abc', '0', '-1', '1.5', '01', '99999999999999999999', '%00']) {
+    for (const path of [`/cart/items/${id}`, `/cart/items/${id}/delete`]) {
+      await t.test(`POST ${path}`, async () => {
+        const res = await visit.post(path, { _csrf, quantity: '2' })
+        // Removing is idempotent for any well-formed id (a double click, a product gone from the catalog
+        // with its lines): back to the cart. Setting a quantity needs a product that is there.
+        if (id === '999999' && path.endsWith('/delete')) assert.equal(res.statusCode, 303)
+        else assert.equal(res.statusCode, 404)
+        assert.deepEqual(await allCartRows(visit.db), before)
+      })
+    }
+  }
+})
