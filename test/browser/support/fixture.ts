@@ -1,0 +1,32 @@
+// What every browser test file needs: a fresh database cloned from the suite's template, the shop listening
+// on it, and a browser. Torn down in reverse, so the database is dropped only once nothing uses it.
+import type { TestContext } from 'node:test'
+import type { Browser } from 'playwright-core'
+import { createTestDatabase } from '../../helpers/database.ts'
+import { launchBrowser } from './browser.ts'
+import { type Shop, startShop } from './shop.ts'
+
+export type ShopInBrowser = { shop: Shop; browser: Browser }
+
+export async function openShopInBrowser(t: Pick<TestContext, 'after'>): Promise<ShopInBrowser> {
+  let shop: Shop | undefined
+  let browser: Browser | undefined
+  // Registered first, so it runs before the database is dropped (after-hooks run in the order they were added).
+  t.after(async () => {
+    await browser?.close()
+    await shop?.stop()
+  })
+  // Each is kept as soon as it is up, so that one failing to start does not leave the other running.
+  await Promise.all([
+    createTestDatabase(t)
+      .then(startShop)
+      .then((started) => {
+        shop = started
+      }),
+    launchBrowser().then((launched) => {
+      browser = launched
+    }),
+  ])
+  if (shop === undefined || browser === undefined) throw new Error('the shop or the browser did not start')
+  return { shop, browser }
+}
