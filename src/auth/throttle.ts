@@ -12,9 +12,14 @@ export type ThrottleKeys = { email: string; ip: string }
 /** Either the attempt may go ahead (its reservation counts as a failure until it succeeds), or wait. */
 export type Reservation = { isAllowed: true; ids: number[] } | { isAllowed: false; retryAfterSeconds: number }
 
+// A key must fit in an index entry, and input can be up to the 1 MiB body limit long. No account's email is
+// over 254 characters, so a key cut at this length can only ever collide with other overlong input.
+const KEY_MAX_LENGTH = 300
+const emailKey = (email: string) => `email:${email}`.slice(0, KEY_MAX_LENGTH)
+
 const keysOf = (keys: ThrottleKeys) => [
-  { key: `email:${keys.email}`, limit: LIMITS.email },
-  { key: `ip:${keys.ip}`, limit: LIMITS.ip },
+  { key: emailKey(keys.email), limit: LIMITS.email },
+  { key: `ip:${keys.ip}`.slice(0, KEY_MAX_LENGTH), limit: LIMITS.ip },
 ]
 
 /**
@@ -26,7 +31,7 @@ export async function reserveAttempt(db: Db, clock: Clock, keys: ThrottleKeys): 
   const now = clock.now()
   const windowStart = new Date(now.getTime() - THROTTLE_WINDOW_SECONDS * 1000)
   return db.$transaction(async (tx) => {
-    const ids: number[] = []
+    let retryAfterSeconds = 0
     for (const { key, limit } of keysOf(keys)) {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${key}))`
       const recent = await tx.loginFailure.findMany({
@@ -39,8 +44,13 @@ export async function reserveAttempt(db: Db, clock: Clock, keys: ThrottleKeys): 
       if (oldestCounted !== undefined) {
         // The window has passed once the limit-th most recent failure is older than the window.
         const retryAt = oldestCounted.failedAt.getTime() + THROTTLE_WINDOW_SECONDS * 1000
-        return { isAllowed: false, retryAfterSeconds: Math.max(1, Math.ceil((retryAt - now.getTime()) / 1000)) }
+        retryAfterSeconds = Math.max(retryAfterSeconds, 1, Math.ceil((retryAt - now.getTime()) / 1000))
       }
+    }
+    // A refused attempt checks no password, so it is no failure: it must not lock the email out for longer.
+    if (retryAfterSeconds > 0) return { isAllowed: false, retryAfterSeconds }
+    const ids: number[] = []
+    for (const { key } of keysOf(keys)) {
       ids.push((await tx.loginFailure.create({ data: { key, failedAt: now }, select: { id: true } })).id)
     }
     return { isAllowed: true, ids }
@@ -49,7 +59,7 @@ export async function reserveAttempt(db: Db, clock: Clock, keys: ThrottleKeys): 
 
 /** A right password: the email's failures are forgotten, and this attempt was no failure. */
 export async function clearFailures(db: Db, keys: ThrottleKeys, reservation: { ids: number[] }): Promise<void> {
-  await db.loginFailure.deleteMany({ where: { OR: [{ key: `email:${keys.email}` }, { id: { in: reservation.ids } }] } })
+  await db.loginFailure.deleteMany({ where: { OR: [{ key: emailKey(keys.email) }, { id: { in: reservation.ids } }] } })
 }
 
 export async function sweepLoginFailures(db: Db, clock: Clock): Promise<number> {
