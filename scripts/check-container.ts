@@ -64,7 +64,7 @@ function visitor(base: string) {
       redirect: 'manual',
     })
     for (const cookie of response.headers.getSetCookie()) {
-      if (/;\s*secure/i.test(cookie)) fail(`a Secure cookie over plain http is never sent back: ${cookie}`)
+      if (/;\s*secure/i.test(cookie)) fail(`a Secure cookie over plain http, which the demo must not set: ${cookie}`)
       const [name, value] = (cookie.split(';')[0] as string).split('=')
       jar.set(name as string, value ?? '')
     }
