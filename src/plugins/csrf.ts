@@ -12,7 +12,7 @@ export const csrfPlugin = fp(
       cookieKey: 'csrf',
       cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: options.isSecureCookie },
       csrfOpts: { userInfo: true, hmacKey: options.secret },
-      getUserInfo: signedInAs,
+      getUserInfo: tokenBindingOf,
       getToken: (request: FastifyRequest) => (request.body as { _csrf?: unknown } | undefined)?._csrf as string,
     })
     app.addHook('preHandler', (request, reply, done) => {
@@ -23,12 +23,15 @@ export const csrfPlugin = fp(
   { name: 'csrf', dependencies: ['session'] },
 )
 
-// Tokens are bound to who is signed in: signing in or out makes the old ones worthless.
-function signedInAs(request: FastifyRequest): string {
-  return String(request.session.userId ?? 'guest')
+// Tokens are bound to the signed-in session they were issued in (a guest may have no stored session yet, so
+// guests share one binding, and the cookie's secret keeps browsers apart). Signing in or out makes the old
+// tokens worthless, and a token of an earlier session of the same account is no good in a later one.
+function tokenBindingOf(request: FastifyRequest): string {
+  const { session } = request
+  return session.userId === undefined ? 'guest' : `session:${session.sessionId}`
 }
 
 /** The token for a page's forms. */
 export function csrfTokenFor(request: FastifyRequest, reply: FastifyReply): string {
-  return reply.generateCsrf({ userInfo: signedInAs(request) })
+  return reply.generateCsrf({ userInfo: tokenBindingOf(request) })
 }
