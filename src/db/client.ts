@@ -1,5 +1,6 @@
 // The one Prisma client of a process, on node-postgres through Prisma's pg adapter.
 import { PrismaPg } from '@prisma/adapter-pg'
+import pg from 'pg'
 import { PrismaClient } from '../generated/prisma/client.ts'
 
 export type Db = InstanceType<typeof PrismaClient>
@@ -7,9 +8,39 @@ export type Db = InstanceType<typeof PrismaClient>
 export function createDb(databaseUrl: string): Db {
   const adapter = new PrismaPg({
     connectionString: databaseUrl,
+    Client: ClosedOnTimeoutClient,
     max: 10,
-    // A database that does not answer must not hold a request for long: fail fast, answer 503.
-    connectionTimeoutMillis: 3000,
+    // A database that does not answer must not hold a request for long: each wait below is bounded, and
+    // src/db/errors.ts turns its failure into a 503. test/faults/ plays each case. A request can wait twice
+    // (for a free connection, then for its answer), so the worst is about 2 + 4 = 6 s.
+    // Opening a connection, or waiting for a free one when all ten are busy:
+    connectionTimeoutMillis: 2000,
+    // PostgreSQL cancels a statement that runs longer (waiting for a lock included); the connection stays usable.
+    statement_timeout: 3000,
+    // A connection that went silent (the server frozen, or gone behind a partition) never fails by itself.
+    query_timeout: 4000,
+    // A transaction whose client vanished mid-way would hold its row locks (checkout's FOR UPDATE) until the
+    // server noticed, maybe hours later. No transaction here waits between statements; Prisma gives up on one after 5 s.
+    idle_in_transaction_session_timeout: 5000,
   })
   return new PrismaClient({ adapter })
+}
+
+type Query = (...args: unknown[]) => unknown
+
+/**
+ * A connection whose query ran past query_timeout is closed at once. pg fails the query but keeps the connection,
+ * still waiting for the lost answer; the pool drops it after a plain query, but @prisma/adapter-pg hands a
+ * transaction's connection back as healthy, and every later query on it would wait out the timeout again.
+ */
+class ClosedOnTimeoutClient extends pg.Client {
+  // biome-ignore lint/suspicious/noExplicitAny: pg's query has a dozen overloads; this one passes each through.
+  override query(...args: unknown[]): any {
+    const result = (pg.Client.prototype.query as Query).apply(this, args)
+    if (!(result instanceof Promise)) return result
+    return result.catch((error: unknown) => {
+      if (error instanceof Error && error.message === 'Query read timeout') this.connection.stream.destroy()
+      throw error
+    })
+  }
 }

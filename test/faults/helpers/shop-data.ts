@@ -1,0 +1,52 @@
+// Accounts, carts and orders for the fault tests, written and read straight in the database (not through
+// the shop whose faults are being played), and the few errands a shopper runs through the real forms.
+import assert from 'node:assert/strict'
+import type { TestContext } from 'node:test'
+import { hashPassword } from '../../../src/auth/passwords.ts'
+import { createDb, type Db } from '../../../src/db/client.ts'
+import type { Browser, Page } from './browser.ts'
+
+export const PASSWORD = 'correct horse battery staple'
+
+/** A Prisma client on the test's database, disconnected when the test ends. */
+export function openDb(t: Pick<TestContext, 'after'>, databaseUrl: string): Db {
+  const db = createDb(databaseUrl)
+  t.after(() => db.$disconnect())
+  return db
+}
+
+/** `count` accounts sharing one password hash (one argon2 run, not `count`); returns their emails. */
+export async function createAccounts(db: Db, prefix: string, count: number): Promise<string[]> {
+  const passwordHash = await hashPassword(PASSWORD)
+  const emails = Array.from({ length: count }, (_, i) => `${prefix}-${i}@faults.test`)
+  await db.user.createMany({ data: emails.map((email) => ({ email, passwordHash })) })
+  return emails
+}
+
+export async function signIn(browser: Browser, email: string): Promise<void> {
+  const res = await browser.submit('/login', { email, password: PASSWORD })
+  assert.equal(res.status, 303, `signing in as ${email} answered ${res.status}`)
+}
+
+/** Posts the add-to-cart form with a token the visitor already has (a token is valid for its whole session). */
+export function addToCart(browser: Browser, csrfToken: string, productId: number, quantity = 1): Promise<Page> {
+  return browser.post('/cart/items', { _csrf: csrfToken, productId: String(productId), quantity: String(quantity) })
+}
+
+/** productId → quantity of an owner's cart lines. */
+export async function cartOf(db: Db, owner: { userId: number } | { sessionId: string }) {
+  const rows = await db.cartItem.findMany({ where: owner, orderBy: { productId: 'asc' } })
+  return Object.fromEntries(rows.map((row) => [row.productId, row.quantity]))
+}
+
+/** productId → quantity over every order line of an account. */
+export async function orderedBy(db: Db, userId: number) {
+  const lines = await db.orderLine.findMany({ where: { order: { userId } } })
+  const totals: Record<number, number> = {}
+  for (const line of lines) totals[line.productId] = (totals[line.productId] ?? 0) + line.quantity
+  return totals
+}
+
+export async function userIdOf(db: Db, email: string): Promise<number> {
+  return (await db.user.findUniqueOrThrow({ where: { email } })).id
+}

@@ -1,0 +1,66 @@
+// One connection lost in the middle of a checkout, after PostgreSQL has locked the cart's rows for it: the
+// worst moment, since neither side hears from the other again and the server keeps the transaction open.
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { Db } from '../../src/db/client.ts'
+import { Browser, LEAK, repeatUntil } from './helpers/browser.ts'
+import { startShopBehindProxy } from './helpers/proxied-shop.ts'
+import { addToCart, cartOf, createAccounts, orderedBy, signIn, userIdOf } from './helpers/shop-data.ts'
+
+const ANSWER_BOUND_MS = 12_000
+const UNLOCK_BOUND_MS = 30_000
+
+async function abandonedTransactions(db: Db, databaseName: string): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const [row] = await db.$queryRaw<{ count: number }[]>`
+      SELECT count(*)::int AS count FROM pg_stat_activity WHERE datname = ${databaseName} AND state = 'idle in transaction'`
+    if (row?.count) return row.count
+    await sleep(100)
+  }
+  return 0
+}
+
+test('a connection lost in the middle of a checkout makes no order, keeps the cart, and the cart can be checked out again within seconds', async (t) => {
+  const { proxy, shop, db, databaseName } = await startShopBehindProxy(t)
+  const [email = ''] = await createAccounts(db, 'lost', 1)
+  const ann = new Browser(shop.url)
+  await signIn(ann, email)
+  const token = await ann.csrfToken('/cart')
+  assert.equal((await addToCart(ann, token, 4, 2)).status, 303)
+  assert.equal((await addToCart(ann, token, 9, 3)).status, 303)
+  const userId = await userIdOf(db, email)
+  const cart = await cartOf(db, { userId })
+
+  const stalled = proxy.stallAfter(/FOR UPDATE/)
+  const checkout = ann.post('/checkout', { _csrf: token })
+  await stalled
+  // PostgreSQL ran the statement and now waits, holding the cart's rows, for a client that will never speak again.
+  assert.equal(await abandonedTransactions(db, databaseName), 1)
+  // The rest of the shop does not wait for that connection.
+  assert.equal((await new Browser(shop.url).get('/')).status, 200)
+  const answer = await checkout
+  assert.equal(answer.status, 503)
+  assert.ok(answer.ms < ANSWER_BOUND_MS, `the checkout answered after ${answer.ms} ms`)
+  assert.doesNotMatch(answer.body, LEAK)
+  // What PostgreSQL shows everyone else: no order, the whole cart (the stalled transaction never committed).
+  assert.equal(await db.order.count(), 0)
+  assert.deepEqual(await cartOf(db, { userId }), cart)
+  // The lost transaction still holds the cart's rows; once PostgreSQL ends it, the checkout goes through.
+  const retry = await repeatUntil(
+    () => ann.post('/checkout', { _csrf: token }),
+    (page) => page.status !== 503,
+    UNLOCK_BOUND_MS,
+  )
+  const done = retry.pages.at(-1)
+  assert.equal(done?.status, 303, 'the checkout goes through')
+  assert.ok(
+    retry.pages.every((page) => page.ms < ANSWER_BOUND_MS),
+    'no attempt hangs',
+  )
+  assert.deepEqual(await orderedBy(db, userId), cart, 'the order holds exactly the cart')
+  assert.equal(await db.order.count(), 1)
+  assert.deepEqual(await cartOf(db, { userId }), {})
+  assert.ok(shop.isRunning)
+  t.diagnostic(`checkout possible again after ${retry.ms} ms (${retry.pages.length} attempts)`)
+})
