@@ -17,7 +17,9 @@ export type Reservation = { isAllowed: true; ids: number[] } | { isAllowed: fals
 const KEY_MAX_LENGTH = 300
 const emailKey = (email: string) => `email:${email}`.slice(0, KEY_MAX_LENGTH)
 
-const keysOf = (keys: ThrottleKeys) => [
+type CountedKey = { key: string; limit: number }
+
+const keysOf = (keys: ThrottleKeys): CountedKey[] => [
   { key: emailKey(keys.email), limit: LIMITS.email },
   { key: `ip:${keys.ip}`.slice(0, KEY_MAX_LENGTH), limit: LIMITS.ip },
 ]
@@ -27,12 +29,19 @@ const keysOf = (keys: ThrottleKeys) => [
  * a burst of parallel guesses all pass the check; a short lock per key makes the count exact, and the
  * password is verified outside it, so sign-ins still run in parallel.
  */
-export async function reserveAttempt(db: Db, clock: Clock, keys: ThrottleKeys): Promise<Reservation> {
-  const now = clock.now()
+export function reserveAttempt(db: Db, clock: Clock, keys: ThrottleKeys): Promise<Reservation> {
+  const [email, ip] = keysOf(keys) as [CountedKey, CountedKey]
+  // Waiting for a key's lock in PostgreSQL holds a pooled connection, so a burst of guesses at one email
+  // would take every connection and stall the whole shop. Attempts on one key queue here instead; only
+  // attempts arriving at other instances at the same moment wait on the database's lock.
+  return inTurn(email.key, () => inTurn(ip.key, () => reserveInTransaction(db, clock.now(), [email, ip])))
+}
+
+async function reserveInTransaction(db: Db, now: Date, keys: CountedKey[]): Promise<Reservation> {
   const windowStart = new Date(now.getTime() - THROTTLE_WINDOW_SECONDS * 1000)
   return db.$transaction(async (tx) => {
     let retryAfterSeconds = 0
-    for (const { key, limit } of keysOf(keys)) {
+    for (const { key, limit } of keys) {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${key}))`
       const recent = await tx.loginFailure.findMany({
         where: { key, failedAt: { gt: windowStart } },
@@ -50,11 +59,27 @@ export async function reserveAttempt(db: Db, clock: Clock, keys: ThrottleKeys): 
     // A refused attempt checks no password, so it is no failure: it must not lock the email out for longer.
     if (retryAfterSeconds > 0) return { isAllowed: false, retryAfterSeconds }
     const ids: number[] = []
-    for (const { key } of keysOf(keys)) {
+    for (const { key } of keys) {
       ids.push((await tx.loginFailure.create({ data: { key, failedAt: now }, select: { id: true } })).id)
     }
     return { isAllowed: true, ids }
   })
+}
+
+const queues = new Map<string, Promise<void>>()
+
+/** Runs `work` once every earlier call for `key` in this process has settled. */
+function inTurn<T>(key: string, work: () => Promise<T>): Promise<T> {
+  const result = (queues.get(key) ?? Promise.resolve()).then(work)
+  const settled = result.then(
+    () => undefined,
+    () => undefined,
+  )
+  queues.set(key, settled)
+  void settled.then(() => {
+    if (queues.get(key) === settled) queues.delete(key)
+  })
+  return result
 }
 
 /** A right password: the email's failures are forgotten, and this attempt was no failure. */

@@ -1,8 +1,18 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { createAccount, createFileDatabase, PASSWORD, sessionIdOf, signIn, uniqueEmail } from '../helpers/accounts.ts'
+import { reserveAttempt } from '../../src/auth/throttle.ts'
+import type { Db } from '../../src/db/client.ts'
+import {
+  addToCart,
+  createAccount,
+  createFileDatabase,
+  PASSWORD,
+  sessionIdOf,
+  signIn,
+  uniqueEmail,
+} from '../helpers/accounts.ts'
 import { startVisit } from '../helpers/app.ts'
-import type { Visitor } from '../helpers/visitor.ts'
+import { Visitor } from '../helpers/visitor.ts'
 
 const databaseUrl = await createFileDatabase()
 
@@ -174,4 +184,45 @@ test('a throttled visitor who then waits signs in through the page as usual', as
   visit.clock.advance(WINDOW_SECONDS)
   assert.equal((await signIn(visit, email)).statusCode, 303)
   assert.ok(sessionIdOf(visit))
+})
+
+test('a burst of 100 guesses at one email gets only 401s and 429s, and the shop keeps serving others', async (t) => {
+  const visit = await startVisit(t, { databaseUrl })
+  const [email, address] = [uniqueEmail(), uniqueAddress()]
+  const shopper = new Visitor(visit.app)
+  await addToCart(shopper)
+  const token = await visit.csrfToken('/login')
+  const burst = Promise.all(Array.from({ length: 100 }, (_, i) => attempt(visit, address, email, `guess ${i}`, token)))
+  const pages = await Promise.all(Array.from({ length: 5 }, () => shopper.get('/cart')))
+  assert.deepEqual(
+    pages.map((page) => page.statusCode),
+    Array(5).fill(200),
+  )
+  const statuses = (await burst).map((res) => res.statusCode)
+  assert.equal(statuses.filter((status) => status === 401).length, 5)
+  assert.equal(statuses.filter((status) => status === 429).length, 95)
+})
+
+test('parallel attempts at one email hold one database connection at a time, not one each', async (t) => {
+  const { db, clock } = await startVisit(t, { databaseUrl })
+  let open = 0
+  let mostOpen = 0
+  // The real database, with its transactions counted while they are open.
+  const countingDb = new Proxy(db, {
+    get(target, property, receiver) {
+      if (property !== '$transaction') return Reflect.get(target, property, receiver)
+      return async (...args: Parameters<Db['$transaction']>) => {
+        mostOpen = Math.max(mostOpen, ++open)
+        try {
+          return await (target.$transaction as (...a: unknown[]) => Promise<unknown>)(...args)
+        } finally {
+          open -= 1
+        }
+      }
+    },
+  })
+  const keys = { email: uniqueEmail(), ip: uniqueAddress() }
+  const reservations = await Promise.all(Array.from({ length: 20 }, () => reserveAttempt(countingDb, clock, keys)))
+  assert.equal(reservations.filter((reservation) => reservation.isAllowed).length, 5)
+  assert.equal(mostOpen, 1)
 })
