@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { promisify } from 'node:util'
+import type { Session } from 'fastify'
+import { PostgresSessionStore } from '../../src/plugins/session-store.ts'
+import { addToCart, createAccount, createFileDatabase, sessionIdOf, signIn, uniqueEmail } from '../helpers/accounts.ts'
+import { startApp } from '../helpers/app.ts'
+import { Visitor } from '../helpers/visitor.ts'
+
+const databaseUrl = await createFileDatabase()
+
+async function storeWithSignedInSession(t: Parameters<typeof startApp>[0]) {
+  const started = await startApp(t, { databaseUrl })
+  const visitor = new Visitor(started.app)
+  const email = uniqueEmail()
+  await createAccount(started.db, email)
+  await signIn(visitor, email)
+  const store = new PostgresSessionStore(started.db, started.config.session, started.clock)
+  return {
+    ...started,
+    email,
+    sessionId: sessionIdOf(visitor) as string,
+    get: promisify(store.get.bind(store)) as (id: string) => Promise<Session | null>,
+    set: promisify(store.set.bind(store)),
+  }
+}
+
+test('a request still running when its session is signed out does not bring the session back', async (t) => {
+  const { db, sessionId, get, set } = await storeWithSignedInSession(t)
+  const loaded = await get(sessionId)
+  assert.ok(loaded)
+  await db.session.delete({ where: { id: sessionId } })
+  await set(sessionId, Object.assign(loaded, { flash: 'Added to your cart.' }))
+  assert.equal(await db.session.count({ where: { id: sessionId } }), 0)
+})
+
+test('a loaded session carries the header data: the email and the cart count', async (t) => {
+  const { sessionId, email, get } = await storeWithSignedInSession(t)
+  const loaded = await get(sessionId)
+  assert.deepEqual(loaded?.viewer, { email, cartCount: 0 })
+})
+
+test('the header data is not written into the session row when it is saved', async (t) => {
+  const { db, sessionId, get, set } = await storeWithSignedInSession(t)
+  const loaded = await get(sessionId)
+  assert.ok(loaded)
+  await set(sessionId, Object.assign(loaded, { flash: 'Saved.' }))
+  const row = await db.session.findUniqueOrThrow({ where: { id: sessionId } })
+  assert.equal((row.data as { flash?: string }).flash, 'Saved.')
+  assert.ok(!('viewer' in (row.data as object)), 'no viewer in the row')
+  assert.ok(!JSON.stringify(row.data).includes('@x.test'), 'no email in the row')
+})
+
+test("a guest's cart count comes with the session, the account's once signed in", async (t) => {
+  const { app, db, config, clock } = await startApp(t, { databaseUrl })
+  const store = new PostgresSessionStore(db, config.session, clock)
+  const get = promisify(store.get.bind(store)) as (id: string) => Promise<Session | null>
+  const visitor = new Visitor(app)
+  await addToCart(visitor)
+  await addToCart(visitor)
+  assert.equal((await get(sessionIdOf(visitor) as string))?.viewer?.cartCount, 2)
+  const email = uniqueEmail()
+  await createAccount(db, email)
+  await signIn(visitor, email)
+  assert.equal((await get(sessionIdOf(visitor) as string))?.viewer?.cartCount, 2)
+})
+
+test('an unknown id loads as no session', async (t) => {
+  const { get } = await storeWithSignedInSession(t)
+  assert.equal(await get('no-such-session-id-at-all'), null)
+})
