@@ -38,7 +38,7 @@ const publicIdOf = async (db: Awaited<ReturnType<typeof twoClients>>['db'], visi
 
 /** The table's rows: browser text and whether the row is marked as this session. */
 function sessionRows(html: string) {
-  return [...html.matchAll(/<tr( aria-current="true")?>\s*<td>([^<]*)(<span class="current-marker">)?/g)].map(
+  return [...html.matchAll(/<tr( aria-current="true")?>\s*<td[^>]*>([^<]*)(<span class="current-marker">)?/g)].map(
     ([, current, browser, marker]) => ({ browser: browser?.trim(), isCurrent: Boolean(current && marker) }),
   )
 }
@@ -54,6 +54,15 @@ test("the sessions page lists each of the account's sessions with its browser an
       { browser: 'Firefox 133 on Linux', isCurrent: true },
     ],
   )
+})
+
+test('each session shows when it started and when it was last seen', async (t) => {
+  const { laptop } = await twoClients(t)
+  laptop.clock.advance(10 * 60)
+  const page = await laptop.get('/account/sessions')
+  const currentRow = /<tr aria-current="true">([\s\S]*?)<\/tr>/.exec(page.body)?.[1] ?? ''
+  const times = [...currentRow.matchAll(/<td[^>]*>([^<]*UTC)<\/td>/g)].map(([, time]) => time)
+  assert.deepEqual(times, ['15 Jan 2026, 10:00 UTC', '15 Jan 2026, 10:10 UTC'])
 })
 
 test('each session has a sign-out form, and there is one to sign out all others', async (t) => {
