@@ -7,7 +7,7 @@ import { measureArgon2 } from './argon2.ts'
 import { buildServers, type ChildServer, startServer } from './child-server.ts'
 import { countRowWrites, createBenchDatabase } from './database.ts'
 import { runLoad } from './load.ts'
-import { formatTable, type Row } from './report.ts'
+import { type Ceilings, formatSummary, formatTable, type Row } from './report.ts'
 import { peakMemoryKiB, toMiB, watchRss } from './rss.ts'
 import { anonymousScenario, type Scenario, signedInScenarios } from './scenarios.ts'
 import { signIn } from './visitor.ts'
@@ -17,23 +17,34 @@ const isProfiled = process.argv.includes('--profile')
 const times = isQuick ? { seconds: 2, warmUpSeconds: 1 } : { seconds: 10, warmUpSeconds: 3 }
 // PostgreSQL publishes a backend's row counts at the latest 10 s after it goes idle.
 const STATS_SETTLE_MS = 11_000
+const SIGN_IN_CONCURRENCY = 4
 
 const log = (line: string) => console.error(`bench: ${line}`)
 const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
 
 async function measure(server: ChildServer, scenario: Scenario): Promise<Row> {
+  log(`${scenario.id} ${scenario.title}`)
   const rss = watchRss(server.pid)
   const result = await runLoad(scenario.load, times, server.reset)
   const stats = await server.read()
   return { scenario, result, stats, peakRssMiB: toMiB(rss.stop()) }
 }
 
-async function bareRate(bare: ChildServer): Promise<number> {
-  const load = { url: bare.url, connections: 32, requests: [{ method: 'GET', path: '/' }] }
-  return (await runLoad(load, times, () => {})).rate
+const bareRoute = (bare: ChildServer): Scenario => ({
+  id: 'bare',
+  title: 'GET / of a bare Fastify route',
+  load: { url: bare.url, connections: 32, requests: [{ method: 'GET', path: '/' }] },
+  minRatio: 1,
+  ceiling: 'bare',
+  maxP99Ms: null,
+})
+
+const argon2 = () => {
+  log('raw argon2id verifications')
+  return measureArgon2(times.seconds, SIGN_IN_CONCURRENCY)
 }
 
-const startedLoad = loadAverage()
+const startLoad = loadAverage()
 log('compiling the servers')
 buildServers()
 const database = await createBenchDatabase(log)
@@ -42,47 +53,41 @@ try {
   const env = { BENCH_DATABASE_URL: database.url, BENCH_SESSION_SECRET: randomBytes(32).toString('base64url') }
   const bare = await startServer('bare', {})
   servers.push(bare)
-  const profileArgs = isProfiled ? ['--cpu-prof', '--cpu-prof-dir=tmp/profiles'] : []
-  const shop = await startServer('shop', env, profileArgs)
+  const shop = await startServer('shop', env, isProfiled ? ['--cpu-prof', '--cpu-prof-dir=tmp/profiles'] : [])
   servers.push(shop)
 
-  log('bare route')
-  const bareBefore = await bareRate(bare)
-
-  // S1 runs first, on a database nobody has written to since it was seeded, and its row writes are read
-  // once PostgreSQL has published them; raw argon2 is measured in the meantime.
-  const anonymous = anonymousScenario(shop.url)
+  // Each ceiling is measured twice, around the scenarios, so that a change in the machine's load shows.
+  const bareBefore = await measure(bare, bareRoute(bare))
+  // S1 runs on a database nobody has written to since it was seeded; its row writes are read once
+  // PostgreSQL has published them, and raw argon2 is measured in the meantime.
   const writesBefore = await countRowWrites(database.url)
-  log(anonymous.title)
-  const rows: Row[] = [await measure(shop, anonymous)]
-  const s1Ended = Date.now()
-  log('raw argon2id verifications')
-  const argon2Rate = await measureArgon2(times.seconds, 4)
-  await sleep(Math.max(0, s1Ended + STATS_SETTLE_MS - Date.now()))
+  const rows = [await measure(shop, anonymousScenario(shop.url))]
+  const s1End = Date.now()
+  const argon2Before = await argon2()
+  await sleep(Math.max(0, s1End + STATS_SETTLE_MS - Date.now()))
   const s1Writes = (await countRowWrites(database.url)) - writesBefore
 
-  const who = await signIn(shop.url)
-  for (const scenario of signedInScenarios(shop.url, who)) {
-    log(scenario.title)
-    rows.push(await measure(shop, scenario))
-  }
-  log('bare route again')
-  const bareAfter = await bareRate(bare)
-  const bareMean = (bareBefore + bareAfter) / 2
-  const shopPeakMiB = toMiB(peakMemoryKiB(shop.pid))
+  for (const scenario of signedInScenarios(shop.url, await signIn(shop.url))) rows.push(await measure(shop, scenario))
+  const argon2After = await argon2()
+  const bareAfter = await measure(bare, bareRoute(bare))
 
-  const ceilings = { bareRate: bareMean, argon2Rate }
+  const ceilings: Ceilings = {
+    bare: [bareBefore, bareAfter],
+    bareRate: (bareBefore.result.rate + bareAfter.result.rate) / 2,
+    argon2: [argon2Before, argon2After],
+    argon2Rate: (argon2Before + argon2After) / 2,
+  }
   console.log(formatTable(rows, ceilings, s1Writes))
   console.log()
   console.log(
-    `- ceilings: bare Fastify route ${bareBefore.toFixed(0)} req/s before, ${bareAfter.toFixed(0)} after (mean ${bareMean.toFixed(0)}); raw argon2id verify ${argon2Rate.toFixed(1)}/s, 4 in flight`,
+    formatSummary({
+      ceilings,
+      s1Writes,
+      shopPeakMiB: toMiB(peakMemoryKiB(shop.pid)),
+      run: `${isQuick ? 'quick' : 'full'} run: ${times.seconds} s per scenario after ${times.warmUpSeconds} s of warm-up; Node ${process.version}; ${database.server}`,
+      loadAverages: [startLoad, loadAverage()],
+    }),
   )
-  console.log(`- rows written during S1 (pg_stat_user_tables): ${s1Writes}`)
-  console.log(`- shop's peak RSS over its whole life (VmHWM): ${shopPeakMiB.toFixed(0)} MiB`)
-  console.log(
-    `- ${isQuick ? 'quick' : 'full'} run: ${times.seconds} s per scenario after ${times.warmUpSeconds} s warm-up; Node ${process.version}; ${database.server}`,
-  )
-  console.log(`- load average (1/5/15 min) at start ${startedLoad}, at end ${loadAverage()}`)
 } finally {
   for (const server of servers) await server.stop()
   await database.drop()

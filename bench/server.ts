@@ -6,7 +6,14 @@ import { monitorEventLoopDelay } from 'node:perf_hooks'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { countStatements } from './statement-counter.ts'
 
-export type ServerStats = { requests: number; statements: number; writes: number; loopDelayMaxMs: number }
+export type ServerStats = {
+  requests: number
+  statements: number
+  writes: number
+  /** The server's own CPU time (user + system): unlike rates, it hardly moves with the machine's other load. */
+  cpuMicros: number
+  loopDelayMaxMs: number
+}
 export type ToServer = { type: 'reset' | 'read' | 'stop' }
 export type FromServer = { type: 'listening'; port: number } | ({ type: 'stats' } & ServerStats)
 
@@ -40,6 +47,7 @@ const app = mode === 'shop' ? await buildShop() : mode === 'bare' ? buildBare() 
 if (app === null) throw new Error(`unknown mode ${mode}: bare or shop`)
 await app.listen({ port: 0, host: '127.0.0.1' })
 let requests = 0
+let cpuAtReset = process.cpuUsage()
 app.server.on('request', () => requests++)
 const address = app.server.address()
 send({ type: 'listening', port: typeof address === 'object' && address !== null ? address.port : 0 })
@@ -49,10 +57,13 @@ process.on('disconnect', () => process.exit(1))
 process.on('message', async (message: ToServer) => {
   if (message.type === 'reset') {
     requests = 0
+    cpuAtReset = process.cpuUsage()
     counter.reset()
     loopDelay.reset()
   } else if (message.type === 'read') {
-    send({ type: 'stats', requests, ...counter.read(), loopDelayMaxMs: loopDelay.max / 1e6 })
+    const cpu = process.cpuUsage(cpuAtReset)
+    const cpuMicros = cpu.user + cpu.system
+    send({ type: 'stats', requests, ...counter.read(), cpuMicros, loopDelayMaxMs: loopDelay.max / 1e6 })
   } else {
     await app.close()
     // A normal exit, so that --cpu-prof writes its profile.
