@@ -8,9 +8,9 @@ import { openShopInBrowser } from './support/fixture.ts'
 const DAY_SECONDS = 24 * 60 * 60
 
 test('a shopper browses, fills a cart as a guest, registers, signs back in and checks out', async (t) => {
-  const { shop, browser } = await openShopInBrowser(t)
-  const context = await browser.newContext({ baseURL: shop.url })
-  const page = await context.newPage()
+  const { openPage } = await openShopInBrowser(t)
+  const page = await openPage()
+  const context = page.context()
   // A CSP violation or a script error shows up here: the shop must work without either.
   const problems: string[] = []
   page.on('console', (message) => {

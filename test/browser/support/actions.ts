@@ -1,5 +1,6 @@
 // What a visitor does, the way a person finds it on the page: by role, label and button text.
-import type { Page } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
+import type { OpenPage } from './fixture.ts'
 
 export const PASSWORD = 'correct horse battery staple'
 
@@ -38,4 +39,18 @@ export async function signOut(page: Page): Promise<void> {
 export async function headerCartCount(page: Page): Promise<number> {
   const text = await page.getByRole('navigation', { name: 'Main' }).getByTestId('cart-count').textContent()
   return Number(text)
+}
+
+/** An account made in a browser context of its own, so the caller's cookies are untouched. */
+export async function createAccount(openPage: OpenPage, email: string): Promise<void> {
+  const page = await openPage()
+  try {
+    await register(page, email)
+  } finally {
+    await page.context().close()
+  }
+}
+
+export async function isFocused(locator: Locator): Promise<boolean> {
+  return locator.evaluate((element) => element.matches(':focus'))
 }

@@ -1,14 +1,18 @@
 // What every browser test file needs: a fresh database cloned from the suite's template, the shop listening
 // on it, and a browser. Torn down in reverse, so the database is dropped only once nothing uses it.
 import type { TestContext } from 'node:test'
-import type { Browser } from 'playwright-core'
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core'
 import { createTestDatabase } from '../../helpers/database.ts'
 import { launchBrowser } from './browser.ts'
 import { type Shop, startShop } from './shop.ts'
 
-export type ShopInBrowser = { shop: Shop; browser: Browser }
+// Generous: other test files, and other people's test runs, share two cores with this one.
+const ACTION_TIMEOUT_MS = 60_000
 
-export async function openShopInBrowser(t: Pick<TestContext, 'after'>): Promise<ShopInBrowser> {
+/** Opens a page in a browser context of its own (its own cookies), with the shop as its base URL. */
+export type OpenPage = (options?: BrowserContextOptions) => Promise<Page>
+
+export async function openShopInBrowser(t: Pick<TestContext, 'after'>): Promise<{ openPage: OpenPage }> {
   let shop: Shop | undefined
   let browser: Browser | undefined
   // Registered first, so it runs before the database is dropped (after-hooks run in the order they were added).
@@ -28,5 +32,12 @@ export async function openShopInBrowser(t: Pick<TestContext, 'after'>): Promise<
     }),
   ])
   if (shop === undefined || browser === undefined) throw new Error('the shop or the browser did not start')
-  return { shop, browser }
+  const [baseURL, running] = [shop.url, browser]
+  return {
+    openPage: async (options = {}) => {
+      const context = await running.newContext({ baseURL, ...options })
+      context.setDefaultTimeout(ACTION_TIMEOUT_MS)
+      return context.newPage()
+    },
+  }
 }
