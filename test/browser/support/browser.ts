@@ -1,11 +1,10 @@
-// Debian's Chromium driven by playwright-core: Playwright's own browser downloads are not reachable here.
+// Debian's Chromium (`apt-get install chromium`) driven by playwright-core: Playwright's own browser
+// downloads are not reachable here.
 import { type Browser, chromium } from 'playwright-core'
-
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
-    executablePath: CHROMIUM_PATH,
+    executablePath: '/usr/bin/chromium',
     headless: true,
     // No sandbox: CI runs as root in a container. The rest keeps Chromium from calling home during a run.
     args: [

@@ -1,13 +1,13 @@
-// axe-core on every distinct page of the shop, in the states a visitor meets them: no serious or critical
-// violation anywhere. Runs as one visit, so each page is reached the way a person reaches it.
+// axe-core on every page a guest meets, in the states a visitor meets it: no serious or critical violation.
+// Also: form errors are announced where a screen reader finds them. The signed-in pages are in
+// accessibility-account.test.ts; two files, so the two halves run side by side.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import type { Page } from 'playwright-core'
-import { addToCart, newEmail, openProduct, PASSWORD, register } from './support/actions.ts'
-import { describeViolations, isSeriousOrWorse, runAxe } from './support/axe.ts'
+import { addToCart, openProduct } from './support/actions.ts'
+import { checkPages, type PageVisit } from './support/axe.ts'
 import { openShopInBrowser } from './support/fixture.ts'
 
-const pages: [string, (page: Page) => Promise<unknown>][] = [
+const pages: PageVisit[] = [
   ['the catalog', (page) => page.goto('/')],
   ['a product page', (page) => openProduct(page, 'Canvas Tote Bag')],
   ['the empty cart', (page) => page.goto('/cart')],
@@ -39,73 +39,13 @@ const pages: [string, (page: Page) => Promise<unknown>][] = [
       await page.goto('/cart')
     },
   ],
-  ['the account page', (page) => register(page, newEmail('axe'))],
-  ['the sessions page', (page) => page.goto('/account/sessions')],
-  ['the password form', (page) => page.goto('/account/password')],
-  [
-    'the password form with errors',
-    async (page) => {
-      await page.getByLabel('Current password').fill(`not ${PASSWORD}`)
-      await page.getByLabel('New password').fill('short')
-      await page.getByRole('button', { name: 'Change password' }).click()
-      await page.getByRole('alert').waitFor()
-    },
-  ],
-  ['the empty order list', (page) => page.goto('/orders')],
-  [
-    'an order',
-    async (page) => {
-      await page.goto('/cart')
-      await page.getByRole('button', { name: 'Check out' }).click()
-      await page.getByRole('heading', { level: 1, name: /^Order #/ }).waitFor()
-    },
-  ],
-  ['the order list', (page) => page.goto('/orders')],
-  // Tables become cards on a phone; they must stay tables to a screen reader.
-  [
-    'the order list on a phone',
-    async (page) => {
-      await page.setViewportSize({ width: 375, height: 800 })
-      await page.reload()
-    },
-  ],
-  ['an order on a phone', (page) => page.getByRole('link', { name: /^Order #/ }).click()],
-  ['the sessions page on a phone', (page) => page.goto('/account/sessions')],
-  [
-    'the cart with lines on a phone',
-    async (page) => {
-      await addToCart(page, 'Enamel Camp Mug')
-      await page.goto('/cart')
-    },
-  ],
-  [
-    'the page for a form that has expired',
-    async (page) => {
-      await page.goto('/')
-      // Signing out in another tab makes this tab's tokens worthless: they belong to the signed-in session.
-      const otherTab = await page.context().newPage()
-      await otherTab.goto('/account')
-      await otherTab.getByRole('button', { name: 'Sign out' }).click()
-      await otherTab.close()
-      await page.getByRole('button', { name: 'Add to cart: Canvas Tote Bag' }).click()
-      await page.getByRole('heading', { level: 1, name: 'Something is not right' }).waitFor()
-    },
-  ],
 ]
 
-test('every page of the shop is free of serious and critical accessibility violations', async (t) => {
+test("a guest's pages have no serious or critical accessibility violations, and form errors are announced", async (t) => {
   const { openPage } = await openShopInBrowser(t)
   // axe is injected as an inline script, which the shop's CSP refuses; only this context bypasses it.
   const page = await openPage({ bypassCSP: true })
-  for (const [name, open] of pages) {
-    await t.test(name, async (t) => {
-      await open(page)
-      const { passes, violations } = await runAxe(page)
-      t.diagnostic(`axe: ${passes.length} rules passed, ${violations.length} violated`)
-      for (const line of describeViolations(violations).split('\n').filter(Boolean)) t.diagnostic(line)
-      assert.equal(describeViolations(violations.filter(isSeriousOrWorse)), '')
-    })
-  }
+  await checkPages(t, page, pages)
 
   await t.test('a field with an error is marked invalid and described by the message beside it', async () => {
     await page.goto('/register')
