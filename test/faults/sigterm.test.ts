@@ -22,7 +22,6 @@ const isRefusal = ({ outcome }: Sent) =>
   (outcome.kind === 'failed' && outcome.code === 'ECONNREFUSED') ||
   (outcome.kind === 'answered' && outcome.status === 503 && outcome.body.includes('"Service Unavailable"'))
 
-const cookiesOf = (browser: Browser) => [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; ')
 const form = { 'content-type': 'application/x-www-form-urlencoded' }
 
 test('on SIGTERM the shop finishes every request it accepted, refuses new connections and exits 0; after a restart every session and cart is there', async (t) => {
@@ -61,19 +60,19 @@ test('on SIGTERM the shop finishes every request it accepted, refuses new connec
         one = { kind: 'page', key: '', outcome: await oneShot(`${shop.url}/`) }
       } else if (step === 1 || step === 2) {
         const body = new URLSearchParams({ _csrf: shopper.token, productId: String(productId), quantity: '1' })
-        const headers = { ...form, cookie: cookiesOf(shopper.browser) }
+        const headers = { ...form, cookie: shopper.browser.cookieHeader() }
         const outcome = await oneShot(`${shop.url}/cart/items`, { method: 'POST', headers, body: body.toString() })
         one = { kind: 'add', key: `${shopper.email}:${productId}`, outcome }
       } else if (w < signers.length) {
         const body = new URLSearchParams({ _csrf: signer.token, email: signer.email, password: PASSWORD })
-        const headers = { ...form, cookie: cookiesOf(signer.browser) }
+        const headers = { ...form, cookie: signer.browser.cookieHeader() }
         const outcome = await oneShot(`${shop.url}/login`, { method: 'POST', headers, body: body.toString() })
         one = { kind: 'sign-in', key: signer.email, outcome }
       } else {
         one = {
           kind: 'cart',
           key: '',
-          outcome: await oneShot(`${shop.url}/cart`, { headers: { cookie: cookiesOf(shopper.browser) } }),
+          outcome: await oneShot(`${shop.url}/cart`, { headers: { cookie: shopper.browser.cookieHeader() } }),
         }
       }
       sent.push(one)

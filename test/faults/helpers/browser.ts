@@ -52,8 +52,13 @@ export class Browser {
     return token
   }
 
+  /** The Cookie header this visitor sends. */
+  cookieHeader(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ')
+  }
+
   async request(path: string, init: RequestInit): Promise<Page> {
-    const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ')
+    const cookie = this.cookieHeader()
     const headers = new Headers(init.headers)
     if (cookie) headers.set('cookie', cookie)
     const started = performance.now()
