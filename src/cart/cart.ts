@@ -26,6 +26,17 @@ function ownerColumn(owner: CartOwner) {
     : { column: Prisma.raw('"sessionId"'), value: owner.sessionId }
 }
 
+/**
+ * The owner's row, share-locked until the statement ends. A guest session that a sign-in in another tab is
+ * merging right now (see mergeGuestCart) makes the statement wait, and is then seen as gone: the change is
+ * refused, rather than failing on the foreign key or adding a line that the session's end deletes unseen.
+ */
+function lockedOwner(owner: CartOwner) {
+  return 'userId' in owner
+    ? Prisma.sql`SELECT id FROM "User" WHERE id = ${owner.userId} FOR KEY SHARE`
+    : Prisma.sql`SELECT id FROM "Session" WHERE id = ${owner.sessionId} FOR KEY SHARE`
+}
+
 /** A quantity as a form sends it: decimal digits, a whole number from `min` to 99; else null. */
 export function parseQuantity(text: unknown, min = 1): number | null {
   if (typeof text !== 'string' || !/^\d{1,3}$/.test(text)) return null
@@ -33,40 +44,61 @@ export function parseQuantity(text: unknown, min = 1): number | null {
   return quantity >= min && quantity <= MAX_QUANTITY ? quantity : null
 }
 
-export type AddResult = { quantity: number; wasCapped: boolean } | null
+/** Why a change was not made: the product is not in the catalog, or the cart's owner (a session) has ended. */
+export type Refusal = 'no-such-product' | 'owner-ended'
 
-/** Adds to the line (capped at 99). Null when there is no such product. */
-export async function addItem(db: Db, owner: CartOwner, productId: number, quantity: number): Promise<AddResult> {
+/** When the upsert wrote nothing, the product or the owner was missing. */
+const refusalOf = (row: { hasProduct: boolean } | undefined): Refusal =>
+  row?.hasProduct ? 'owner-ended' : 'no-such-product'
+
+export type Added = { quantity: number; wasCapped: boolean }
+
+/** Adds to the line (capped at 99). */
+export async function addItem(db: Db, owner: CartOwner, productId: number, quantity: number): Promise<Added | Refusal> {
   const { column, value } = ownerColumn(owner)
   // One statement: the upsert adds atomically; `existing` (read at statement start) only tells
-  // whether the cap was hit, for the message. Selecting from Product makes an unknown id insert nothing.
-  const [row] = await db.$queryRaw<{ quantity: number | null; previous: number | null }[]>`
-    WITH existing AS (
+  // whether the cap was hit, for the message.
+  const [row] = await db.$queryRaw<{ quantity: number | null; previous: number | null; hasProduct: boolean }[]>`
+    WITH owner AS (${lockedOwner(owner)}),
+    product AS (SELECT id FROM "Product" WHERE id = ${productId}),
+    existing AS (
       SELECT quantity FROM "CartItem" WHERE ${column} = ${value} AND "productId" = ${productId}
     ), upserted AS (
       INSERT INTO "CartItem" (${column}, "productId", quantity)
-      SELECT ${value}, p.id, ${quantity} FROM "Product" p WHERE p.id = ${productId}
+      SELECT owner.id, product.id, ${quantity} FROM owner, product
       ON CONFLICT (${column}, "productId")
       DO UPDATE SET quantity = LEAST(${MAX_QUANTITY}, "CartItem".quantity + EXCLUDED.quantity)
       RETURNING quantity
     )
-    SELECT (SELECT quantity FROM upserted) AS quantity, (SELECT quantity FROM existing) AS previous`
-  if (row?.quantity == null) return null
+    SELECT (SELECT quantity FROM upserted) AS quantity, (SELECT quantity FROM existing) AS previous,
+      EXISTS (SELECT 1 FROM product) AS "hasProduct"`
+  if (row?.quantity == null) return refusalOf(row)
   return { quantity: row.quantity, wasCapped: (row.previous ?? 0) + quantity > MAX_QUANTITY }
 }
 
-/** Sets the line's quantity (adding the line if needed); 0 removes it. False when there is no such product. */
-export async function setQuantity(db: Db, owner: CartOwner, productId: number, quantity: number): Promise<boolean> {
+/** Sets the line's quantity (adding the line if needed); 0 removes it. Null when done. */
+export async function setQuantity(
+  db: Db,
+  owner: CartOwner,
+  productId: number,
+  quantity: number,
+): Promise<Refusal | null> {
   if (quantity === 0) {
     await removeItem(db, owner, productId)
-    return (await db.product.count({ where: { id: productId } })) > 0
+    return (await db.product.count({ where: { id: productId } })) > 0 ? null : 'no-such-product'
   }
-  const { column, value } = ownerColumn(owner)
-  const changed = await db.$executeRaw`
-    INSERT INTO "CartItem" (${column}, "productId", quantity)
-    SELECT ${value}, p.id, ${quantity} FROM "Product" p WHERE p.id = ${productId}
-    ON CONFLICT (${column}, "productId") DO UPDATE SET quantity = EXCLUDED.quantity`
-  return changed > 0
+  const { column } = ownerColumn(owner)
+  const [row] = await db.$queryRaw<{ isSet: boolean; hasProduct: boolean }[]>`
+    WITH owner AS (${lockedOwner(owner)}),
+    product AS (SELECT id FROM "Product" WHERE id = ${productId}),
+    upserted AS (
+      INSERT INTO "CartItem" (${column}, "productId", quantity)
+      SELECT owner.id, product.id, ${quantity} FROM owner, product
+      ON CONFLICT (${column}, "productId") DO UPDATE SET quantity = EXCLUDED.quantity
+      RETURNING 1
+    )
+    SELECT EXISTS (SELECT 1 FROM upserted) AS "isSet", EXISTS (SELECT 1 FROM product) AS "hasProduct"`
+  return row?.isSet ? null : refusalOf(row)
 }
 
 export async function removeItem(db: Db, owner: CartOwner, productId: number): Promise<void> {
@@ -96,16 +128,19 @@ export async function getCart(db: Db, owner: CartOwner): Promise<Cart> {
 }
 
 /**
- * At sign-in, the guest's lines move into the account's cart (quantities add up, capped at 99) and
- * are gone from the guest's session: both in one transaction, so nothing is counted twice or lost.
+ * At sign-in, the guest's lines move into the account's cart (quantities add up, capped at 99) and the guest
+ * session ends, its lines with it (ON DELETE CASCADE): all in one transaction, so nothing is counted twice.
+ * The guest session is locked first, so an add to it at this moment either lands before and is moved, or
+ * waits and then finds the session gone (see lockedOwner): never a line deleted with the session unseen.
  */
 export async function mergeGuestCart(db: Db, guestSessionId: string, userId: number): Promise<void> {
   await db.$transaction([
+    db.$executeRaw`SELECT id FROM "Session" WHERE id = ${guestSessionId} FOR UPDATE`,
     db.$executeRaw`
       INSERT INTO "CartItem" ("userId", "productId", quantity)
       SELECT ${userId}, "productId", quantity FROM "CartItem" WHERE "sessionId" = ${guestSessionId}
       ON CONFLICT ("userId", "productId")
       DO UPDATE SET quantity = LEAST(${MAX_QUANTITY}, "CartItem".quantity + EXCLUDED.quantity)`,
-    db.cartItem.deleteMany({ where: { sessionId: guestSessionId } }),
+    db.session.deleteMany({ where: { id: guestSessionId } }),
   ])
 }

@@ -6,7 +6,7 @@ import { findProduct } from '../catalog/products.ts'
 import { checkout } from '../orders/orders.ts'
 import { renderError } from '../plugins/errors.ts'
 import { parseId } from '../shared/ids.ts'
-import { addItem, getCart, MAX_QUANTITY, parseQuantity, removeItem, setQuantity } from './cart.ts'
+import { addItem, getCart, MAX_QUANTITY, parseQuantity, type Refusal, removeItem, setQuantity } from './cart.ts'
 import { cartOwnerForChange, cartOwnerOf } from './owner.ts'
 
 type AddBody = { productId?: unknown; quantity?: unknown; returnTo?: unknown }
@@ -14,12 +14,19 @@ type QuantityBody = { quantity?: unknown }
 type ProductParams = { productId: string }
 
 const QUANTITY_ERROR = `Quantity must be a whole number from 1 to ${MAX_QUANTITY}.`
+const CART_MOVED_ERROR = 'Your cart has just moved (did you sign in in another tab?). Please try again.'
 
 export async function cartRoutes(app: FastifyInstance) {
   async function renderCart(request: FastifyRequest, reply: FastifyReply, status = 200, error?: string) {
     const owner = cartOwnerOf(request)
     const cart = owner === null ? { lines: [], totalCents: 0, itemCount: 0 } : await getCart(app.db, owner)
     return reply.code(status).viewAsync('cart/index', { title: 'Your cart', cart, error })
+  }
+
+  function refuse(request: FastifyRequest, reply: FastifyReply, refusal: Refusal) {
+    if (refusal === 'no-such-product') return renderError(reply, 404)
+    // A sign-in in another tab moved this session's cart into the account and ended the session meanwhile.
+    return renderCart(request, reply, 409, CART_MOVED_ERROR)
   }
 
   app.get('/cart', (request, reply) => renderCart(request, reply))
@@ -33,7 +40,7 @@ export async function cartRoutes(app: FastifyInstance) {
     const product = productId === null ? null : await findProduct(app.db, productId)
     if (product === null) return renderError(reply, 404)
     const added = await addItem(app.db, await cartOwnerForChange(request), product.id, quantity)
-    if (added === null) return renderError(reply, 404)
+    if (typeof added === 'string') return refuse(request, reply, added)
     request.session.flash = added.wasCapped
       ? `${product.name}: ${MAX_QUANTITY} is the most one cart can hold, so you now have ${MAX_QUANTITY}.`
       : `Added ${product.name} to your cart.`
@@ -45,9 +52,8 @@ export async function cartRoutes(app: FastifyInstance) {
     if (productId === null) return renderError(reply, 404)
     const quantity = parseQuantity(request.body.quantity, 0)
     if (quantity === null) return renderCart(request, reply, 400, QUANTITY_ERROR)
-    if (!(await setQuantity(app.db, await cartOwnerForChange(request), productId, quantity))) {
-      return renderError(reply, 404)
-    }
+    const refusal = await setQuantity(app.db, await cartOwnerForChange(request), productId, quantity)
+    if (refusal !== null) return refuse(request, reply, refusal)
     request.session.flash = quantity === 0 ? 'Removed from your cart.' : 'Quantity updated.'
     return reply.redirect('/cart', 303)
   })
