@@ -10,7 +10,7 @@ import { dbPlugin } from './db/plugin.ts'
 import { healthRoutes } from './health/routes.ts'
 import { orderRoutes } from './orders/routes.ts'
 import { csrfPlugin } from './plugins/csrf.ts'
-import { errorsPlugin } from './plugins/errors.ts'
+import { errorsPlugin, sendFrameworkError } from './plugins/errors.ts'
 import { housekeepingPlugin } from './plugins/housekeeping.ts'
 import { fillPageContext } from './plugins/page-context.ts'
 import { securityHeadersPlugin } from './plugins/security-headers.ts'
@@ -28,12 +28,14 @@ export type AppOptions = {
 }
 
 export async function buildApp(config: AppConfig, options: AppOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({
+  const app: FastifyInstance = Fastify({
     logger: options.logger ?? defaultLogger(config),
     // Larger bodies are answered 413 before they are read.
     bodyLimit: 1024 * 1024,
-    // Behind a load balancer the client's address (for the sign-in throttle) comes from X-Forwarded-For.
-    trustProxy: config.isProduction,
+    // Behind a load balancer (TRUST_PROXY), the client's address and https come from its X-Forwarded-* headers.
+    trustProxy: trustedProxies(config.trustProxy),
+    // A malformed or overlong URL gets the shop's error page too, not Fastify's JSON.
+    frameworkErrors: (error, _request, reply) => sendFrameworkError(app, error, reply),
     return503OnClosing: true,
     logController: new OneLinePerRequest(),
   })
@@ -67,6 +69,11 @@ export async function buildApp(config: AppConfig, options: AppOptions = {}): Pro
     await pages.register(orderRoutes)
   })
   return app
+}
+
+/** A hop count as Fastify's types take it: trust the first `hops` addresses counted from the socket. */
+function trustedProxies(setting: Config['trustProxy']) {
+  return typeof setting === 'number' ? (_address: string, hop: number) => hop < setting : setting
 }
 
 function defaultLogger(config: Config): FastifyServerOptions['logger'] {

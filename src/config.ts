@@ -24,6 +24,12 @@ const envSchema = z
     SESSION_IDLE_SECONDS: wholeNumber('SESSION_IDLE_SECONDS', 1, 31_536_000).default(1800),
     SESSION_MAX_SECONDS: wholeNumber('SESSION_MAX_SECONDS', 1, 31_536_000).default(43_200),
     REMEMBER_MAX_SECONDS: wholeNumber('REMEMBER_MAX_SECONDS', 1, 31_536_000).default(2_592_000),
+    TRUST_PROXY: z
+      .string()
+      .regex(/^(\d{1,2}|[0-9a-fA-F.:/,\s]+|loopback|linklocal|uniquelocal)$/, {
+        message: 'TRUST_PROXY must be a number of proxy hops, or proxy addresses/CIDRs separated by commas',
+      })
+      .optional(),
   })
   .refine((env) => env.NODE_ENV !== 'production' || env.SESSION_SECRET !== undefined, {
     path: ['SESSION_SECRET'],
@@ -46,6 +52,11 @@ export type Config = {
   /** Unset outside production: one is generated once and kept under .data/. */
   sessionSecret: string | undefined
   session: SessionLifetimes
+  /**
+   * Which proxies' X-Forwarded-For/-Proto to believe: a hop count or their addresses. Unset, none: a client's
+   * own X-Forwarded-For would otherwise choose the address the sign-in throttle counts against.
+   */
+  trustProxy: number | string | false
 }
 
 /** A configuration problem, with a message of one line that names the variable. */
@@ -69,10 +80,16 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
     host: vars.HOST,
     databaseUrl: vars.DATABASE_URL,
     sessionSecret: vars.SESSION_SECRET,
+    trustProxy: parseTrustProxy(vars.TRUST_PROXY),
     session: Object.freeze({
       idleSeconds: vars.SESSION_IDLE_SECONDS,
       maxSeconds: vars.SESSION_MAX_SECONDS,
       rememberMaxSeconds: vars.REMEMBER_MAX_SECONDS,
     }),
   })
+}
+
+function parseTrustProxy(value: string | undefined): number | string | false {
+  if (value === undefined) return false
+  return /^\d+$/.test(value) ? Number(value) : value
 }

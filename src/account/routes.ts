@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { currentUserId, requireUser } from '../auth/guard.ts'
 import { passwordProblem, verifyPassword } from '../auth/passwords.ts'
 import { endCurrentSession } from '../auth/session.ts'
+import { clearFailures, reserveAttempt, tooManyAttemptsMessage } from '../auth/throttle.ts'
 import { changePassword, findUserById } from '../auth/users.ts'
 import type { SessionLifetimes } from '../config.ts'
 import { renderError } from '../plugins/errors.ts'
@@ -63,10 +64,20 @@ export async function accountRoutes(app: FastifyInstance, options: { lifetimes: 
       const currentPassword = text(request.body.current_password)
       const newPassword = text(request.body.new_password)
       const user = await findUserById(app.db, userId)
+      if (user === null) return renderError(reply, 404)
+      // Guessing the current password here is throttled like signing in: a borrowed session must not
+      // become a way round the sign-in throttle.
+      const keys = { email: user.email, ip: request.ip }
+      const reservation = await reserveAttempt(app.db, app.clock, keys)
+      if (!reservation.isAllowed) {
+        reply.header('retry-after', String(reservation.retryAfterSeconds))
+        const errors = { form: tooManyAttemptsMessage(reservation.retryAfterSeconds) }
+        return reply.code(429).viewAsync('account/password', { title: 'Change password', errors })
+      }
+      const isCurrentRight = await verifyPassword(user.passwordHash, currentPassword)
+      if (isCurrentRight) await clearFailures(app.db, keys, reservation)
       const errors = {
-        current_password: (await verifyPassword(user?.passwordHash ?? null, currentPassword))
-          ? null
-          : 'That is not your current password.',
+        current_password: isCurrentRight ? null : 'That is not your current password.',
         new_password: passwordProblem(newPassword),
       }
       if (errors.current_password || errors.new_password) {

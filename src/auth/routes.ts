@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { safeNextPath } from './next-path.ts'
 import { passwordProblem, verifyPassword } from './passwords.ts'
 import { endCurrentSession, startSignedInSession } from './session.ts'
-import { clearFailures, reserveAttempt } from './throttle.ts'
+import { clearFailures, reserveAttempt, tooManyAttemptsMessage } from './throttle.ts'
 import { createUser, emailProblem, findUserByEmail, normalizeEmail } from './users.ts'
 
 type CredentialsBody = { email?: unknown; password?: unknown; remember?: unknown; next?: unknown }
@@ -44,8 +44,7 @@ export async function authRoutes(app: FastifyInstance, options: { rememberMaxSec
 
     const reservation = await reserveAttempt(app.db, app.clock, keys)
     if (!reservation.isAllowed) {
-      const minutes = Math.ceil(reservation.retryAfterSeconds / 60)
-      const error = `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`
+      const error = tooManyAttemptsMessage(reservation.retryAfterSeconds)
       reply.header('retry-after', String(reservation.retryAfterSeconds))
       return reply.code(429).viewAsync('auth/login', { title: 'Sign in', values, errors: { form: error } })
     }

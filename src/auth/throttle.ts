@@ -92,3 +92,9 @@ export async function sweepLoginFailures(db: Db, clock: Clock): Promise<number> 
   const { count } = await db.loginFailure.deleteMany({ where: { failedAt: { lte: windowStart } } })
   return count
 }
+
+/** What a refused visitor reads. */
+export function tooManyAttemptsMessage(retryAfterSeconds: number): string {
+  const minutes = Math.ceil(retryAfterSeconds / 60)
+  return `Too many failed attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`
+}

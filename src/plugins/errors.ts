@@ -10,6 +10,7 @@ const MESSAGES: Record<number, string> = {
   404: 'There is nothing here.',
   405: 'That is not something this page can do.',
   413: 'That request is too large.',
+  414: 'That address is too long.',
   415: 'That kind of content is not accepted here.',
   429: 'Too many attempts. Please wait a while and try again.',
   503: 'The shop cannot reach its database right now. Please try again in a moment.',
@@ -35,15 +36,31 @@ function statusOf(error: FastifyError): number {
   return status >= 400 && status < 500 ? status : 500
 }
 
+function errorPage(status: number) {
+  const template = status === 404 ? 'errors/not-found' : status >= 500 ? 'errors/server-error' : 'errors/client-error'
+  return { template, data: { status, message: MESSAGES[status] ?? 'Something went wrong on our side.' } }
+}
+
 export async function renderError(reply: FastifyReply, status: number) {
   reply.code(status)
   if (status === 503) reply.header('retry-after', '5')
-  const template = status === 404 ? 'errors/not-found' : status >= 500 ? 'errors/server-error' : 'errors/client-error'
-  const message = MESSAGES[status] ?? 'Something went wrong on our side.'
+  const { template, data } = errorPage(status)
   try {
-    return await reply.type('text/html; charset=utf-8').viewAsync(template, { status, message })
+    return await reply.type('text/html; charset=utf-8').viewAsync(template, data)
   } catch (renderFailure) {
     reply.log.error({ err: renderFailure }, 'error page failed to render')
-    return reply.type('text/plain; charset=utf-8').send(message)
+    return reply.type('text/plain; charset=utf-8').send(data.message)
   }
+}
+
+/**
+ * For Fastify's router errors (a malformed or overlong URL), which never reach the error handler. Their reply
+ * is made before any plugin's decorators apply, so the page is rendered through the app instead.
+ */
+export async function sendFrameworkError(app: FastifyInstance, error: FastifyError, reply: FastifyReply) {
+  const status = error.statusCode ?? 400
+  reply.log.info({ code: error.code }, 'request rejected by the router')
+  const { template, data } = errorPage(status)
+  const page = await app.view(template, data).catch(() => data.message)
+  return reply.code(status).type('text/html; charset=utf-8').send(page)
 }

@@ -136,3 +136,16 @@ test('the new password is stored as a fresh argon2id hash', async (t) => {
   const sessions = await visit.db.session.findMany({ where: { userId: visit.user.id } })
   assert.ok(!JSON.stringify(sessions).includes(NEW_PASSWORD), 'no password in any session row')
 })
+
+test('guessing the current password is throttled like signing in: the sixth wrong guess gets 429', async (t) => {
+  const visit = await twoClients(t)
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    assert.equal((await changePassword(visit, `wrong guess ${attempt}`, NEW_PASSWORD)).statusCode, 400)
+  }
+  const refused = await changePassword(visit, PASSWORD, NEW_PASSWORD)
+  assert.equal(refused.statusCode, 429)
+  assert.ok(Number(refused.headers['retry-after']) > 0)
+  assert.match(refused.body, /Too many failed attempts/)
+  const refusedAtSignIn = await signIn(visit.other, visit.email)
+  assert.equal(refusedAtSignIn.statusCode, 429, 'the same counter as the sign-in form')
+})

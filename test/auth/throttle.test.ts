@@ -51,7 +51,7 @@ test('after 5 failures the 6th attempt gets 429 with Retry-After, even with the 
   assert.equal(res.statusCode, 429)
   const retryAfter = Number(res.headers['retry-after'])
   assert.ok(Number.isInteger(retryAfter) && retryAfter > 0 && retryAfter <= WINDOW_SECONDS, `Retry-After ${retryAfter}`)
-  assert.match(res.body, /Too many failed sign-ins\. Try again in 15 minutes\./)
+  assert.match(res.body, /Too many failed attempts\. Try again in 15 minutes\./)
   assert.equal(
     res.cookies.some((cookie) => cookie.name === 'sid'),
     false,

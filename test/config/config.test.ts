@@ -31,6 +31,12 @@ test('every variable of the contract is read', () => {
   assert.deepEqual(config.session, { idleSeconds: 60, maxSeconds: 600, rememberMaxSeconds: 6000 })
 })
 
+test('TRUST_PROXY is off unless set, and takes a hop count or proxy addresses', () => {
+  assert.equal(loadConfig({}).trustProxy, false)
+  assert.equal(loadConfig({ TRUST_PROXY: '1' }).trustProxy, 1)
+  assert.equal(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.1' }).trustProxy, '10.0.0.0/8, 192.168.1.1')
+})
+
 const badValues: [Record<string, string>, string][] = [
   [{ PORT: 'abc' }, 'PORT'],
   [{ PORT: '70000' }, 'PORT'],
@@ -43,6 +49,7 @@ const badValues: [Record<string, string>, string][] = [
   [{ SESSION_MAX_SECONDS: '1.5' }, 'SESSION_MAX_SECONDS'],
   [{ REMEMBER_MAX_SECONDS: 'forever' }, 'REMEMBER_MAX_SECONDS'],
   [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
+  [{ TRUST_PROXY: 'yes please' }, 'TRUST_PROXY'],
 ]
 
 for (const [env, variable] of badValues) {

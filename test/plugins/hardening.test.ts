@@ -28,3 +28,46 @@ test('an unknown path answers the 404 page', async (t) => {
   assert.equal(res.statusCode, 404)
   assert.match(res.body, /<h1>Not found<\/h1>/)
 })
+
+test('a malformed percent-encoding in the URL answers 400 with the error page, not a framework message', async (t) => {
+  const visit = await startVisit(t)
+  const res = await visit.get('/products/%E0%A4%A')
+  assert.equal(res.statusCode, 400)
+  assert.match(res.headers['content-type'] as string, /text\/html/)
+  assert.doesNotMatch(res.body, /FST_/)
+})
+
+test('an overlong path parameter answers 414 with the error page', async (t) => {
+  const visit = await startVisit(t)
+  const res = await visit.get(`/products/${'9'.repeat(200)}`)
+  assert.equal(res.statusCode, 414)
+  assert.match(res.body, /too long/)
+  assert.doesNotMatch(res.body, /FST_/)
+})
+
+test('without TRUST_PROXY a client cannot choose its address with X-Forwarded-For', async (t) => {
+  const visit = await startVisit(t)
+  await visit.submit('/login', { email: 'nobody@example.test', password: 'wrong password' })
+  await visit.post(
+    '/login',
+    { email: 'nobody@example.test', password: 'x', _csrf: await visit.csrfToken('/login') },
+    {
+      'x-forwarded-for': '203.0.113.9',
+    },
+  )
+  const keys = (await visit.db.loginFailure.findMany({ where: { key: { startsWith: 'ip:' } } })).map((row) => row.key)
+  assert.deepEqual(keys, ['ip:127.0.0.1', 'ip:127.0.0.1'])
+})
+
+test('with TRUST_PROXY=1 the address comes from the proxy in front', async (t) => {
+  const visit = await startVisit(t, { env: { TRUST_PROXY: '1' } })
+  await visit.post(
+    '/login',
+    { email: 'nobody@example.test', password: 'x', _csrf: await visit.csrfToken('/login') },
+    {
+      'x-forwarded-for': '203.0.113.9',
+    },
+  )
+  const [failure] = await visit.db.loginFailure.findMany({ where: { key: { startsWith: 'ip:' } } })
+  assert.equal(failure?.key, 'ip:203.0.113.9')
+})

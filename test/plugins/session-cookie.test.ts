@@ -70,10 +70,11 @@ test('the cookie holds a signed id of at least 128 random bits and nothing else'
 })
 
 test('in production the session cookie is Secure when the request came over https', async (t) => {
-  const visit = await startVisit(t, { databaseUrl, env: { NODE_ENV: 'production', SESSION_SECRET: TEST_SECRET } })
+  const env = { NODE_ENV: 'production', SESSION_SECRET: TEST_SECRET, TRUST_PROXY: '1' }
+  const visit = await startVisit(t, { databaseUrl, env })
   const email = uniqueEmail()
   await createAccount(visit.db, email)
-  // Behind the load balancer that ends TLS: trustProxy lets X-Forwarded-Proto make the request https.
+  // Behind the load balancer that ends TLS (TRUST_PROXY=1): its X-Forwarded-Proto makes the request https.
   const res = await signIn(visit, email, PASSWORD, { headers: { 'x-forwarded-proto': 'https' } })
   assert.equal(res.statusCode, 303)
   const cookie = setCookieOf(res, 'sid')
@@ -85,7 +86,8 @@ test('in production the session cookie is Secure when the request came over http
 })
 
 test('in production the CSRF cookie is Secure too', async (t) => {
-  const visit = await startVisit(t, { databaseUrl, env: { NODE_ENV: 'production', SESSION_SECRET: TEST_SECRET } })
+  const env = { NODE_ENV: 'production', SESSION_SECRET: TEST_SECRET, TRUST_PROXY: '1' }
+  const visit = await startVisit(t, { databaseUrl, env })
   const csrf = setCookieOf(await visit.get('/login', { 'x-forwarded-proto': 'https' }), 'csrf')
   assert.equal(csrf?.secure, true)
 })
