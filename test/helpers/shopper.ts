@@ -60,3 +60,13 @@ export async function onlySessionId(db: Db): Promise<string> {
   assert.equal(sessions.length, 1, 'expected exactly one stored session')
   return (sessions[0] as { id: string }).id
 }
+
+/** The text of each body cell of the page's first table, row by row (markup stripped). */
+export function tableRows(html: string): string[][] {
+  const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? ''
+  return [...body.matchAll(/<tr\b[^>]*>([\s\S]*?)<\/tr>/g)].map((row) =>
+    [...(row[1] ?? '').matchAll(/<td\b[^>]*>([\s\S]*?)<\/td>/g)].map((cell) =>
+      (cell[1] ?? '').replace(/<[^>]*>/g, '').trim(),
+    ),
+  )
+}
