@@ -13,6 +13,7 @@ export type ServerStats = {
   /** The server's own CPU time (user + system): unlike rates, it hardly moves with the machine's other load. */
   cpuMicros: number
   loopDelayMaxMs: number
+  memory: NodeJS.MemoryUsage
 }
 export type ToServer = { type: 'reset' | 'read' | 'stop' }
 export type FromServer = { type: 'listening'; port: number } | ({ type: 'stats' } & ServerStats)
@@ -63,7 +64,14 @@ process.on('message', async (message: ToServer) => {
   } else if (message.type === 'read') {
     const cpu = process.cpuUsage(cpuAtReset)
     const cpuMicros = cpu.user + cpu.system
-    send({ type: 'stats', requests, ...counter.read(), cpuMicros, loopDelayMaxMs: loopDelay.max / 1e6 })
+    send({
+      type: 'stats',
+      requests,
+      ...counter.read(),
+      cpuMicros,
+      loopDelayMaxMs: loopDelay.max / 1e6,
+      memory: process.memoryUsage(),
+    })
   } else {
     await app.close()
     // A normal exit, so that --cpu-prof writes its profile.

@@ -19,14 +19,30 @@ const catalogs = new WeakMap<Db, Catalog>()
 function catalogOf(db: Db): Catalog {
   let catalog = catalogs.get(db)
   if (catalog === undefined) {
-    // Frozen: one answer is shared by every request that waited for it.
+    let previous: readonly Product[] = Object.freeze([])
     catalog = coalesced(async () => {
       const products: Product[] = await db.product.findMany({ orderBy: { id: 'asc' } })
-      return Object.freeze(products.map((product) => Object.freeze(product)))
+      // The same object for as long as nothing changed, so pages rendered from it can be kept (views.ts);
+      // frozen, because one answer is shared by every request that waited for it.
+      if (!isSameCatalog(products, previous))
+        previous = Object.freeze(products.map((product) => Object.freeze(product)))
+      return previous
     })
     catalogs.set(db, catalog)
   }
   return catalog
+}
+
+// Field by field, whatever the fields are: a column added to Product later is compared too.
+function isSameCatalog(next: readonly Product[], previous: readonly Product[]): boolean {
+  return (
+    next.length === previous.length &&
+    next.every((product, index) => {
+      const before: Record<string, unknown> = previous[index] ?? {}
+      const fields = Object.entries(product)
+      return fields.length === Object.keys(before).length && fields.every(([key, value]) => before[key] === value)
+    })
+  )
 }
 
 /** Every product, as of a query sent after this call (see coalesced.ts). */

@@ -7,7 +7,7 @@ import { findProduct, listProducts } from './products.ts'
 export async function catalogRoutes(app: FastifyInstance) {
   app.get('/', async (_request, reply) => {
     const products = await listProducts(app.db)
-    return reply.viewAsync('catalog/index', { title: 'Catalog', products })
+    return reply.viewForGuests('catalog/index', { title: 'Catalog', products }, products)
   })
 
   app.get<{ Params: { id: string } }>('/products/:id', async (request, reply) => {
@@ -15,6 +15,6 @@ export async function catalogRoutes(app: FastifyInstance) {
     const id = parseId(request.params.id)
     const product = id === null ? null : await findProduct(app.db, id)
     if (product === null) return renderError(reply, 404)
-    return reply.viewAsync('catalog/product', { title: product.name, product })
+    return reply.viewForGuests('catalog/product', { title: product.name, product }, product)
   })
 }
