@@ -61,7 +61,7 @@ export class PostgresSessionStore implements SessionStore {
       return null
     }
     if (now - row.lastSeenAt.getTime() >= this.#touchAfterMs) {
-      await this.db.session.updateMany({ where: { id }, data: { lastSeenAt: new Date(now) } })
+      await this.db.$executeRaw`UPDATE "Session" SET "lastSeenAt" = ${new Date(now)} WHERE id = ${id}`
     }
     const viewer: Viewer = { email: row.email, cartCount: row.cartCount }
     return { ...row.data, userId: row.userId ?? undefined, isRemembered: row.isRemembered, viewer } as Session
@@ -75,13 +75,17 @@ export class PostgresSessionStore implements SessionStore {
   private async save(id: string, session: Session): Promise<void> {
     const { viewer, userId, isRemembered = false, userAgent = '', ...data } = session
     const now = this.clock.now()
-    const json = JSON.parse(JSON.stringify(data))
     if (viewer !== undefined) {
       // Loaded from this store: update only. Upserting here could bring back a session that a
       // concurrent request (a sign-out) has just deleted, and an ended id is never taken up again.
-      await this.db.session.updateMany({ where: { id }, data: { data: json, userId: userId ?? null, lastSeenAt: now } })
+      // Raw SQL: the most frequent write (a flash message, a touch) costs Prisma's query builder a
+      // third more CPU than the statement itself needs.
+      await this.db.$executeRaw`
+        UPDATE "Session" SET data = ${JSON.stringify(data)}::jsonb, "userId" = ${userId ?? null}, "lastSeenAt" = ${now}
+        WHERE id = ${id}`
       return
     }
+    const json = JSON.parse(JSON.stringify(data))
     const lifetimeSeconds = isRemembered ? this.lifetimes.rememberMaxSeconds : this.lifetimes.maxSeconds
     const fields = {
       data: json,
