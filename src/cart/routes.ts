@@ -62,8 +62,11 @@ export async function cartRoutes(app: FastifyInstance) {
     const productId = parseId(request.params.productId)
     if (productId === null) return renderError(reply, 404)
     const owner = cartOwnerOf(request)
-    if (owner !== null) await removeItem(app.db, owner, productId)
-    request.session.flash = 'Removed from your cart.'
+    // A guest with no session has no cart: nothing to remove, and no session is made just for the message.
+    if (owner !== null) {
+      await removeItem(app.db, owner, productId)
+      request.session.flash = 'Removed from your cart.'
+    }
     return reply.redirect('/cart', 303)
   })
 

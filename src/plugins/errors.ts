@@ -3,6 +3,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
 import fp from 'fastify-plugin'
 import { isDatabaseUnavailable } from '../db/errors.ts'
+import { fillPageContext } from './page-context.ts'
 
 const MESSAGES: Record<number, string> = {
   400: 'That request could not be understood.',
@@ -18,7 +19,8 @@ const MESSAGES: Record<number, string> = {
 
 export const errorsPlugin = fp(
   async (app: FastifyInstance) => {
-    app.setNotFoundHandler((_request, reply) => renderError(reply, 404))
+    // An unknown address is still a page of the shop: its header shows who is signed in and the cart.
+    app.setNotFoundHandler({ preHandler: fillPageContext }, (_request, reply) => renderError(reply, 404))
 
     app.setErrorHandler((error: FastifyError, request, reply) => {
       const status = statusOf(error)

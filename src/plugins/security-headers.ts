@@ -20,6 +20,8 @@ export const securityHeadersPlugin = fp(
           objectSrc: ["'none'"],
         },
       },
+      // The cart's add forms fall back to the Referer for where to return; other sites still learn nothing.
+      referrerPolicy: { policy: 'same-origin' },
       // HSTS only where the shop is really served over HTTPS.
       strictTransportSecurity: options.isProduction,
     })

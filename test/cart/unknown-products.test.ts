@@ -60,3 +60,11 @@ test('a cart form whose path names no product answers 404 and changes nothing', 
     }
   }
 })
+
+test('a guest with no cart who removes a line makes no session', async (t) => {
+  const visit = await startVisit(t)
+  const res = await visit.post('/cart/items/1/delete', { _csrf: await visit.csrfToken('/') })
+  assert.equal(res.statusCode, 303)
+  assert.equal(await visit.db.session.count(), 0)
+  assert.ok(!visit.cookies.has('sid'))
+})

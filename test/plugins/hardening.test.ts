@@ -71,3 +71,18 @@ test('with TRUST_PROXY=1 the address comes from the proxy in front', async (t) =
   const [failure] = await visit.db.loginFailure.findMany({ where: { key: { startsWith: 'ip:' } } })
   assert.equal(failure?.key, 'ip:203.0.113.9')
 })
+
+test('the 404 page of an unknown address still shows who is signed in and the cart count', async (t) => {
+  const visit = await startVisit(t)
+  await visit.submit('/register', { email: 'nina@example.test', password: 'correct horse battery' })
+  await visit.submit('/', { productId: '1', quantity: '2' }, '/cart/items')
+  const res = await visit.get('/no/such/page')
+  assert.equal(res.statusCode, 404)
+  assert.match(res.body, /nina@example\.test/)
+  assert.match(res.body, /data-testid="cart-count"[^>]*>2</)
+})
+
+test('the Referer is kept to this site: Referrer-Policy same-origin', async (t) => {
+  const visit = await startVisit(t)
+  assert.equal((await visit.get('/')).headers['referrer-policy'], 'same-origin')
+})
