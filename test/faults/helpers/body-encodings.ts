@@ -32,15 +32,9 @@ function bytesOf(value: Field['value']): Buffer {
   return 'text' in value ? Buffer.from(value.text, 'utf8') : Buffer.from(value.bytes)
 }
 
-const UNRESERVED = /[A-Za-z0-9\-_.~]/
-
-function percentEncode(bytes: Buffer): string {
-  return [...bytes]
-    .map((byte) => {
-      const char = String.fromCharCode(byte)
-      return UNRESERVED.test(char) ? char : `%${byte.toString(16).padStart(2, '0').toUpperCase()}`
-    })
-    .join('')
+/** Every byte as %XX: legal everywhere, and fast enough for the megabyte values. */
+export function percentEncode(bytes: Buffer): string {
+  return bytes.toString('hex').replace(/../g, '%$&')
 }
 
 /** Raw bytes in a urlencoded body, but never `&`, `=`, `%` or `+`: a value must not turn into other fields. */

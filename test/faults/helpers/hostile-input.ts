@@ -2,6 +2,7 @@
 // huge values and invalid UTF-8, with fields missing, duplicated or added (body-encodings.ts sends them). Each request carries a "poison": a value that makes it invalid
 // by the contract whatever the shop makes of the rest, so none of them may change anything.
 import fc from 'fast-check'
+import { percentEncode } from './body-encodings.ts'
 
 /** A field's value: text (any Unicode, lone surrogates included) or raw bytes (invalid UTF-8 included). */
 export type Value = { text: string } | { bytes: Uint8Array }
@@ -59,8 +60,7 @@ const field = (name: string, value: fc.Arbitrary<Value>, isPoison = false) =>
 const segment = (value: Value) =>
   fc.constantFrom('escaped', 'raw').map((style) => {
     const bytes = 'text' in value ? Buffer.from(value.text, 'utf8') : Buffer.from(value.bytes)
-    if (style === 'escaped')
-      return Buffer.from([...bytes].map((byte) => `%${byte.toString(16).padStart(2, '0')}`).join(''))
+    if (style === 'escaped') return Buffer.from(percentEncode(bytes))
     return Buffer.from(bytes.map((byte) => ('/?#%\\.'.includes(String.fromCharCode(byte)) ? 0xff : byte)))
   })
 
