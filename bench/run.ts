@@ -71,12 +71,7 @@ try {
   const argon2After = await argon2()
   const bareAfter = await measure(bare, bareRoute(bare))
 
-  const ceilings: Ceilings = {
-    bare: [bareBefore, bareAfter],
-    bareRate: (bareBefore.result.rate + bareAfter.result.rate) / 2,
-    argon2: [argon2Before, argon2After],
-    argon2Rate: (argon2Before + argon2After) / 2,
-  }
+  const ceilings: Ceilings = { bare: [bareBefore, bareAfter], argon2: [argon2Before, argon2After] }
   console.log(formatTable(rows, ceilings, s1Writes))
   console.log()
   console.log(
