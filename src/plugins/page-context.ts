@@ -24,8 +24,8 @@ export async function fillPageContext(request: FastifyRequest, reply: FastifyRep
 
 /**
  * True when the layout shows this visitor nothing of their own but the CSRF token: a guest with an empty cart
- * and no message. Every such visitor sees a page alike but for the token (see views.ts, viewForGuests). A new
- * field in the page context must be added here, or such pages would show one visitor's value to all.
+ * and no message. Every such visitor sees a page alike but for the token (see views.ts, viewForGuests). Any
+ * other field in the context turns this off, since it might be the visitor's own, until it is judged here.
  */
 export function isPlainGuest(locals: Record<string, unknown>): boolean {
   const { viewer, csrfToken, flash, ...rest } = locals as PageContext

@@ -78,8 +78,8 @@ export class PostgresSessionStore implements SessionStore {
     if (viewer !== undefined) {
       // Loaded from this store: update only. Upserting here could bring back a session that a
       // concurrent request (a sign-out) has just deleted, and an ended id is never taken up again.
-      // Raw SQL: the most frequent write (a flash message, a touch) costs Prisma's query builder a
-      // third more CPU than the statement itself needs.
+      // Raw SQL: for the most frequent write (a flash message), Prisma's updateMany cost about 60% more
+      // CPU than the same statement sent raw (bench/, 210 against 130 µs).
       await this.db.$executeRaw`
         UPDATE "Session" SET data = ${JSON.stringify(data)}::jsonb, "userId" = ${userId ?? null}, "lastSeenAt" = ${now}
         WHERE id = ${id}`
