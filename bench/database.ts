@@ -5,7 +5,7 @@ import path from 'node:path'
 import pg from 'pg'
 import { createUser } from '../src/auth/users.ts'
 import { seedCatalog } from '../src/catalog/seed.ts'
-import { createDb } from '../src/db/client.ts'
+import { closeDb, createDb } from '../src/db/client.ts'
 import { startEmbeddedPostgres } from '../src/db/embedded.ts'
 import { migrate } from '../src/db/migrate.ts'
 import { localDataDir } from '../src/local-data.ts'
@@ -49,7 +49,7 @@ export async function createBenchDatabase(log: (line: string) => void): Promise<
     await seedCatalog(db)
     await createUser(db, BENCH_USER.email, BENCH_USER.password)
   } finally {
-    await db.$disconnect()
+    await closeDb(db)
   }
   return {
     url,

@@ -7,7 +7,7 @@ import { readdir } from 'node:fs/promises'
 import path from 'node:path'
 import pg from 'pg'
 import { seedCatalog } from '../src/catalog/seed.ts'
-import { createDb } from '../src/db/client.ts'
+import { closeDb, createDb } from '../src/db/client.ts'
 import { startEmbeddedPostgres } from '../src/db/embedded.ts'
 import { migrate } from '../src/db/migrate.ts'
 import { localDataDir } from '../src/local-data.ts'
@@ -58,7 +58,7 @@ try {
   await migrate(templateUrl)
   const db = createDb(templateUrl)
   await seedCatalog(db)
-  await db.$disconnect()
+  await closeDb(db)
 
   const files = (await Promise.all(dirs.map(findTestFiles))).flat()
   const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=4', ...files], {

@@ -4,7 +4,7 @@ import path from 'node:path'
 import type { AppConfig } from './app.ts'
 import { seedCatalog } from './catalog/seed.ts'
 import type { Config } from './config.ts'
-import { createDb } from './db/client.ts'
+import { closeDb, createDb } from './db/client.ts'
 import { ensureDatabase, startEmbeddedPostgres } from './db/embedded.ts'
 import { migrate } from './db/migrate.ts'
 import { localDataDir, readOrCreateSessionSecret } from './local-data.ts'
@@ -29,7 +29,7 @@ export async function boot(config: Config, log: (line: string) => void): Promise
     const seeded = await seedCatalog(db)
     if (seeded > 0) log(`seeded ${seeded} demo products`)
   } finally {
-    await db.$disconnect()
+    await closeDb(db)
   }
   const sessionSecret = config.sessionSecret ?? (await readOrCreateSessionSecret())
   return { config: { ...config, databaseUrl, sessionSecret }, stopDatabase }

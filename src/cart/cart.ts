@@ -2,6 +2,7 @@
 // statement (an upsert or a delete), so concurrent adds from tabs or double clicks all count.
 
 import type { Db } from '../db/client.ts'
+import { queryRows } from '../db/direct-sql.ts'
 import { Prisma } from '../generated/prisma/client.ts'
 
 export const MAX_QUANTITY = 99
@@ -58,7 +59,10 @@ export async function addItem(db: Db, owner: CartOwner, productId: number, quant
   const { column, value } = ownerColumn(owner)
   // One statement: the upsert adds atomically; `existing` (read at statement start) only tells
   // whether the cap was hit, for the message.
-  const [row] = await db.$queryRaw<{ quantity: number | null; previous: number | null; hasProduct: boolean }[]>`
+  // The hottest write of the shop, so it goes past the client (see direct-sql.ts).
+  const [row] = await queryRows<{ quantity: number | null; previous: number | null; hasProduct: boolean }>(
+    db,
+    Prisma.sql`
     WITH owner AS (${lockedOwner(owner)}),
     product AS (SELECT id FROM "Product" WHERE id = ${productId}),
     existing AS (
@@ -71,7 +75,8 @@ export async function addItem(db: Db, owner: CartOwner, productId: number, quant
       RETURNING quantity
     )
     SELECT (SELECT quantity FROM upserted) AS quantity, (SELECT quantity FROM existing) AS previous,
-      EXISTS (SELECT 1 FROM product) AS "hasProduct"`
+      EXISTS (SELECT 1 FROM product) AS "hasProduct"`,
+  )
   if (row?.quantity == null) return refusalOf(row)
   return { quantity: row.quantity, wasCapped: (row.previous ?? 0) + quantity > MAX_QUANTITY }
 }

@@ -1,5 +1,7 @@
 // The catalog: products and their prices, in integer cents.
 import type { Db } from '../db/client.ts'
+import { queryRows } from '../db/direct-sql.ts'
+import { Prisma } from '../generated/prisma/client.ts'
 import { coalesced } from './coalesced.ts'
 
 export type Product = {
@@ -21,7 +23,11 @@ function catalogOf(db: Db): Catalog {
   if (catalog === undefined) {
     let previous: readonly Product[] = Object.freeze([])
     catalog = coalesced(async () => {
-      const products: Product[] = await db.product.findMany({ orderBy: { id: 'asc' } })
+      // Read on every catalog and product page, so past the client (see direct-sql.ts).
+      const products = await queryRows<Product>(
+        db,
+        Prisma.sql`SELECT id, slug, name, description, "priceCents", "imagePath" FROM "Product" ORDER BY id`,
+      )
       // The same object for as long as nothing changed, so pages rendered from it can be kept (views.ts);
       // frozen, because one answer is shared by every request that waited for it.
       if (!isSameCatalog(products, previous))

@@ -1,12 +1,20 @@
-// The one Prisma client of a process, on node-postgres through Prisma's pg adapter.
+// The one Prisma client of a process, on node-postgres through Prisma's pg adapter, and that adapter
+// itself for the few statements that run on almost every request (see direct-sql.ts).
 import { PrismaPg } from '@prisma/adapter-pg'
 import pg from 'pg'
 import { PrismaClient } from '../generated/prisma/client.ts'
 
 export type Db = InstanceType<typeof PrismaClient>
+export type DriverAdapter = Awaited<ReturnType<PrismaPg['connect']>>
+
+type Connection = { pool: pg.Pool; adapter: () => Promise<DriverAdapter> }
+
+// Keyed by client, so that code keeps taking one `db` argument whichever path a statement takes.
+const connections = new WeakMap<Db, Connection>()
 
 export function createDb(databaseUrl: string): Db {
-  const adapter = new PrismaPg({
+  // One pool, shared by the client and the direct statements: one connection budget, one set of timeouts.
+  const pool = new pg.Pool({
     connectionString: databaseUrl,
     Client: ClosedOnTimeoutClient,
     max: 10,
@@ -23,7 +31,28 @@ export function createDb(databaseUrl: string): Db {
     // server noticed, maybe hours later. No transaction here waits between statements; Prisma gives up on one after 5 s.
     idle_in_transaction_session_timeout: 5000,
   })
-  return new PrismaClient({ adapter })
+  const factory = new PrismaPg(pool)
+  const db = new PrismaClient({ adapter: factory })
+  let adapter: Promise<DriverAdapter> | undefined
+  connections.set(db, { pool, adapter: () => (adapter ??= factory.connect()) })
+  return db
+}
+
+/** Prisma's pg adapter on the client's own pool. */
+export function driverAdapterOf(db: Db): Promise<DriverAdapter> {
+  return connectionOf(db).adapter()
+}
+
+/** Disconnects the client and closes the pool it shares with the direct statements. */
+export async function closeDb(db: Db): Promise<void> {
+  await db.$disconnect()
+  await connectionOf(db).pool.end()
+}
+
+function connectionOf(db: Db): Connection {
+  const connection = connections.get(db)
+  if (connection === undefined) throw new Error('not a client made by createDb')
+  return connection
 }
 
 type Query = (...args: unknown[]) => unknown

@@ -1,7 +1,7 @@
 // Decorates the app with `app.db` and disconnects it when the app closes.
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { createDb, type Db } from './client.ts'
+import { closeDb, createDb, type Db } from './client.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -14,7 +14,7 @@ export const dbPlugin = fp(
     const db = createDb(options.databaseUrl)
     app.decorate('db', db)
     app.addHook('onClose', async () => {
-      await db.$disconnect()
+      await closeDb(db)
     })
   },
   { name: 'db' },

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import type { TestContext } from 'node:test'
 import { hashPassword } from '../../../src/auth/passwords.ts'
-import { createDb, type Db } from '../../../src/db/client.ts'
+import { closeDb, createDb, type Db } from '../../../src/db/client.ts'
 import type { Browser, Page } from './browser.ts'
 
 export const PASSWORD = 'correct horse battery staple'
@@ -11,7 +11,7 @@ export const PASSWORD = 'correct horse battery staple'
 /** A Prisma client on the test's database, disconnected when the test ends. */
 export function openDb(t: Pick<TestContext, 'after'>, databaseUrl: string): Db {
   const db = createDb(databaseUrl)
-  t.after(() => db.$disconnect())
+  t.after(() => closeDb(db))
   return db
 }
 
