@@ -31,11 +31,25 @@ export function createDb(databaseUrl: string): Db {
     // server noticed, maybe hours later. No transaction here waits between statements; Prisma gives up on one after 5 s.
     idle_in_transaction_session_timeout: 5000,
   })
-  const factory = new PrismaPg(pool)
-  const db = new PrismaClient({ adapter: factory })
+  const db = new PrismaClient({ adapter: new PrismaPg(pool) })
+  // The direct statements are prepared: each is parsed once per connection, then only bound and run.
+  const direct = new PrismaPg(pool, { statementNameGenerator: ({ sql }) => preparedStatementName(sql) })
   let adapter: Promise<DriverAdapter> | undefined
-  connections.set(db, { pool, adapter: () => (adapter ??= factory.connect()) })
+  connections.set(db, { pool, adapter: () => (adapter ??= direct.connect()) })
   return db
+}
+
+// Named by text, the same name on every connection. The direct statements are a handful of texts fixed in
+// the code (their values are parameters), so this stays small.
+const statementNames = new Map<string, string>()
+
+function preparedStatementName(sql: string): string {
+  let name = statementNames.get(sql)
+  if (name === undefined) {
+    name = `direct_${statementNames.size + 1}`
+    statementNames.set(sql, name)
+  }
+  return name
 }
 
 /** Prisma's pg adapter on the client's own pool. */
