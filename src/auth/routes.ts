@@ -54,8 +54,11 @@ export async function authRoutes(app: FastifyInstance, options: { rememberMaxSec
       const error = 'That email and password do not match an account.'
       return reply.code(401).viewAsync('auth/login', { title: 'Sign in', values, errors: { form: error } })
     }
-    await clearFailures(app.db, keys, reservation)
-    await startSignedInSession(request, user, { isRemembered, rememberMaxSeconds })
+    // Independent of each other, so in the same round trip.
+    await Promise.all([
+      clearFailures(app.db, keys, reservation),
+      startSignedInSession(request, user, { isRemembered, rememberMaxSeconds }),
+    ])
     return reply.redirect(safeNextPath(request.body.next), 303)
   })
 

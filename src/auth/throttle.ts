@@ -34,35 +34,38 @@ export function reserveAttempt(db: Db, clock: Clock, keys: ThrottleKeys): Promis
   // Waiting for a key's lock in PostgreSQL holds a pooled connection, so a burst of guesses at one email
   // would take every connection and stall the whole shop. Attempts on one key queue here instead; only
   // attempts arriving at other instances at the same moment wait on the database's lock.
-  return inTurn(email.key, () => inTurn(ip.key, () => reserveInTransaction(db, clock.now(), [email, ip])))
+  return inTurn(email.key, () => inTurn(ip.key, () => reserveInTransaction(db, clock.now(), email, ip)))
 }
 
-async function reserveInTransaction(db: Db, now: Date, keys: CountedKey[]): Promise<Reservation> {
+async function reserveInTransaction(db: Db, now: Date, email: CountedKey, ip: CountedKey): Promise<Reservation> {
   const windowStart = new Date(now.getTime() - THROTTLE_WINDOW_SECONDS * 1000)
+  // Four statements with BEGIN and COMMIT: a sign-in's round trips, not its hash, decide how many run at once.
   return db.$transaction(async (tx) => {
-    let retryAfterSeconds = 0
-    for (const { key, limit } of keys) {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${key}))`
-      const recent = await tx.loginFailure.findMany({
-        where: { key, failedAt: { gt: windowStart } },
-        orderBy: { failedAt: 'desc' },
-        take: limit,
-        select: { failedAt: true },
-      })
-      const oldestCounted = recent[limit - 1]
-      if (oldestCounted !== undefined) {
-        // The window has passed once the limit-th most recent failure is older than the window.
-        const retryAt = oldestCounted.failedAt.getTime() + THROTTLE_WINDOW_SECONDS * 1000
-        retryAfterSeconds = Math.max(retryAfterSeconds, 1, Math.ceil((retryAt - now.getTime()) / 1000))
-      }
-    }
+    // Both keys in one round trip, the email's always first, so that two attempts never wait on each other
+    // crosswise.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${email.key})), pg_advisory_xact_lock(hashtext(${ip.key}))`
+    // A new statement, so it sees every failure committed by whoever held the locks before. For each key, the
+    // limit-th most recent failure in the window: where there is one, the key is over its limit until that
+    // failure leaves the window. Otherwise the attempt is reserved on both keys.
+    const [row] = await tx.$queryRaw<{ blockedSince: Date | null; ids: number[] }[]>`
+      WITH limits (key, "limit") AS (
+        VALUES (${email.key}::text, ${email.limit}::int), (${ip.key}::text, ${ip.limit}::int)
+      ), oldest_counted AS (
+        SELECT (
+          SELECT f."failedAt" FROM "LoginFailure" f WHERE f.key = limits.key AND f."failedAt" > ${windowStart}
+          ORDER BY f."failedAt" DESC OFFSET limits."limit" - 1 LIMIT 1
+        ) AS "failedAt"
+        FROM limits
+      ), reserved AS (
+        INSERT INTO "LoginFailure" (key, "failedAt")
+        SELECT key, ${now} FROM limits WHERE NOT EXISTS (SELECT 1 FROM oldest_counted WHERE "failedAt" IS NOT NULL)
+        RETURNING id
+      )
+      SELECT (SELECT max("failedAt") FROM oldest_counted) AS "blockedSince", ARRAY(SELECT id FROM reserved) AS ids`
+    if (row === undefined || row.blockedSince === null) return { isAllowed: true, ids: row?.ids ?? [] }
     // A refused attempt checks no password, so it is no failure: it must not lock the email out for longer.
-    if (retryAfterSeconds > 0) return { isAllowed: false, retryAfterSeconds }
-    const ids: number[] = []
-    for (const { key } of keys) {
-      ids.push((await tx.loginFailure.create({ data: { key, failedAt: now }, select: { id: true } })).id)
-    }
-    return { isAllowed: true, ids }
+    const retryAt = row.blockedSince.getTime() + THROTTLE_WINDOW_SECONDS * 1000
+    return { isAllowed: false, retryAfterSeconds: Math.max(1, Math.ceil((retryAt - now.getTime()) / 1000)) }
   })
 }
 
