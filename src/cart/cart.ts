@@ -81,17 +81,13 @@ export async function addItem(db: Db, owner: CartOwner, productId: number, quant
   return { quantity: row.quantity, wasCapped: (row.previous ?? 0) + quantity > MAX_QUANTITY }
 }
 
-/** Sets the line's quantity (adding the line if needed); 0 removes it. Null when done. */
+/** Sets the line's quantity, from 1 to 99 (adding the line if needed). Null when done. */
 export async function setQuantity(
   db: Db,
   owner: CartOwner,
   productId: number,
   quantity: number,
 ): Promise<Refusal | null> {
-  if (quantity === 0) {
-    await removeItem(db, owner, productId)
-    return (await db.product.count({ where: { id: productId } })) > 0 ? null : 'no-such-product'
-  }
   const { column } = ownerColumn(owner)
   const [row] = await db.$queryRaw<{ isSet: boolean; hasProduct: boolean }[]>`
     WITH owner AS (${lockedOwner(owner)}),

@@ -52,22 +52,20 @@ export async function cartRoutes(app: FastifyInstance) {
     if (productId === null) return renderError(reply, 404)
     const quantity = parseQuantity(request.body.quantity, 0)
     if (quantity === null) return renderCart(request, reply, 400, QUANTITY_ERROR)
+    // Checked before a guest's session is stored: a refused change leaves nothing behind.
+    if ((await findProduct(app.db, productId)) === null) return renderError(reply, 404)
+    if (quantity === 0) return removeLine(request, reply, productId)
     const refusal = await setQuantity(app.db, await cartOwnerForChange(request), productId, quantity)
     if (refusal !== null) return refuse(request, reply, refusal)
-    request.session.flash = quantity === 0 ? 'Removed from your cart.' : 'Quantity updated.'
+    request.session.flash = 'Quantity updated.'
     return reply.redirect('/cart', 303)
   })
 
   app.post<{ Params: ProductParams }>('/cart/items/:productId/delete', async (request, reply) => {
     const productId = parseId(request.params.productId)
-    if (productId === null) return renderError(reply, 404)
-    const owner = cartOwnerOf(request)
-    // A guest with no session has no cart: nothing to remove, and no session is made just for the message.
-    if (owner !== null) {
-      await removeItem(app.db, owner, productId)
-      request.session.flash = 'Removed from your cart.'
-    }
-    return reply.redirect('/cart', 303)
+    const product = productId === null ? null : await findProduct(app.db, productId)
+    if (product === null) return renderError(reply, 404)
+    return removeLine(request, reply, product.id)
   })
 
   app.post('/checkout', { preHandler: requireUser, config: { signInNext: '/cart' } }, async (request, reply) => {
@@ -77,6 +75,17 @@ export async function cartRoutes(app: FastifyInstance) {
     request.session.flash = 'Thank you! Your order is placed.'
     return reply.redirect(`/orders/${orderId}`, 303)
   })
+}
+
+/** Removes the product's line, if there is one: a double click on Remove is no error. */
+async function removeLine(request: FastifyRequest, reply: FastifyReply, productId: number) {
+  const owner = cartOwnerOf(request)
+  // A guest with no session has no cart: nothing to remove, and no session is made just for the message.
+  if (owner !== null) {
+    await removeItem(request.server.db, owner, productId)
+    request.session.flash = 'Removed from your cart.'
+  }
+  return reply.redirect('/cart', 303)
 }
 
 /** Back to the page the form was on (a local path only), else the cart. */

@@ -51,10 +51,7 @@ test('a cart form whose path names no product answers 404 and changes nothing', 
     for (const path of [`/cart/items/${id}`, `/cart/items/${id}/delete`]) {
       await t.test(`POST ${path}`, async () => {
         const res = await visit.post(path, { _csrf, quantity: '2' })
-        // Removing is idempotent for any well-formed id (a double click, a product gone from the catalog
-        // with its lines): back to the cart. Setting a quantity needs a product that is there.
-        if (id === '999999' && path.endsWith('/delete')) assert.equal(res.statusCode, 303)
-        else assert.equal(res.statusCode, 404)
+        assert.equal(res.statusCode, 404)
         assert.deepEqual(await allCartRows(visit.db), before)
       })
     }
@@ -68,3 +65,29 @@ test('a guest with no cart who removes a line makes no session', async (t) => {
   assert.equal(await visit.db.session.count(), 0)
   assert.ok(!visit.cookies.has('sid'))
 })
+
+test('removing a line that is not in the cart, such as a second click on Remove, goes back to the cart', async (t) => {
+  const visit = await startVisit(t)
+  const mug = await product(visit.db, 'camp-mug')
+  await addToCart(visit, mug.id, { quantity: '3' })
+  const _csrf = await visit.csrfToken('/cart')
+  assert.equal((await visit.post(`/cart/items/${mug.id}/delete`, { _csrf })).statusCode, 303)
+  const again = await visit.post(`/cart/items/${mug.id}/delete`, { _csrf })
+  assert.equal(again.statusCode, 303)
+  assert.equal(again.headers.location, '/cart')
+  assert.deepEqual(await allCartRows(visit.db), [])
+})
+
+for (const [what, fields] of [
+  ['a quantity for a product that is not there', { quantity: '2' }],
+  ['a quantity of 0', { quantity: '0' }],
+] as const) {
+  test(`a guest with no cart who sends ${what} makes no session`, async (t) => {
+    const visit = await startVisit(t)
+    const productId = fields.quantity === '0' ? '1' : '999999'
+    const res = await visit.post(`/cart/items/${productId}`, { _csrf: await visit.csrfToken('/'), ...fields })
+    assert.equal(res.statusCode, fields.quantity === '0' ? 303 : 404)
+    assert.equal(await visit.db.session.count(), 0)
+    assert.ok(!visit.cookies.has('sid'))
+  })
+}
