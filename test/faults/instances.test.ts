@@ -68,6 +68,7 @@ test('concurrent adds spread over two instances all count', async (t) => {
   const guestSession = await db.session.findFirstOrThrow({ where: { userId: null } })
   assert.deepEqual(await cartOf(db, { sessionId: guestSession.id }), { 4: CONCURRENT_ADDS + 1 })
   assert.equal(cartCount((await guest.at(a.url).get('/cart')).body), CONCURRENT_ADDS + 1)
+  t.diagnostic(`${answers.flat().length} concurrent adds over both instances, every one counted`)
 })
 
 test('two instances started at the same moment on an empty database both come up, having migrated and seeded it once', async (t) => {
