@@ -1,48 +1,22 @@
 // The benchmark's own database: created fresh on TEST_DATABASE_URL's server (or the embedded PostgreSQL
 // under .data/bench-postgres), migrated, seeded with the demo catalog and one account, dropped at the end.
 import { randomBytes } from 'node:crypto'
-import path from 'node:path'
 import pg from 'pg'
+import { databaseUrlOn, findPostgresServer, runOnServer } from '../scripts/postgres-server.ts'
 import { createUser } from '../src/auth/users.ts'
 import { seedCatalog } from '../src/catalog/seed.ts'
 import { closeDb, createDb } from '../src/db/client.ts'
-import { startEmbeddedPostgres } from '../src/db/embedded.ts'
 import { migrate } from '../src/db/migrate.ts'
-import { localDataDir } from '../src/local-data.ts'
 
 export type BenchDatabase = { url: string; server: string; drop: () => Promise<void> }
 
 export const BENCH_USER = { email: 'bench@example.test', password: 'correct horse battery staple' }
 
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url)
-  parsed.pathname = `/${database}`
-  return parsed.toString()
-}
-
-async function onServer(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url })
-  await client.connect()
-  try {
-    await client.query(sql)
-  } finally {
-    await client.end()
-  }
-}
-
 export async function createBenchDatabase(log: (line: string) => void): Promise<BenchDatabase> {
-  let serverUrl = process.env.TEST_DATABASE_URL
-  let stopEmbedded = async () => {}
-  let server = `PostgreSQL at ${serverUrl === undefined ? '' : new URL(serverUrl).host}`
-  if (serverUrl === undefined || serverUrl === '') {
-    const embedded = await startEmbeddedPostgres(path.join(localDataDir, 'bench-postgres'), log)
-    serverUrl = embedded.url('postgres')
-    stopEmbedded = embedded.stop
-    server = 'embedded PostgreSQL (.data/bench-postgres)'
-  }
+  const postgres = await findPostgresServer('bench-postgres', log)
   const name = `cw_bench_${randomBytes(4).toString('hex')}`
-  await onServer(serverUrl, `CREATE DATABASE "${name}"`)
-  const url = withDatabase(serverUrl, name)
+  await runOnServer(postgres.url, `CREATE DATABASE "${name}"`)
+  const url = databaseUrlOn(postgres.url, name)
   await migrate(url)
   const db = createDb(url)
   try {
@@ -53,10 +27,10 @@ export async function createBenchDatabase(log: (line: string) => void): Promise<
   }
   return {
     url,
-    server,
+    server: postgres.description,
     drop: async () => {
-      await onServer(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
-      await stopEmbedded()
+      await runOnServer(postgres.url, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
+      await postgres.stop()
     },
   }
 }

@@ -5,12 +5,10 @@ import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { readdir } from 'node:fs/promises'
 import path from 'node:path'
-import pg from 'pg'
 import { seedCatalog } from '../src/catalog/seed.ts'
 import { closeDb, createDb } from '../src/db/client.ts'
-import { startEmbeddedPostgres } from '../src/db/embedded.ts'
 import { migrate } from '../src/db/migrate.ts'
-import { localDataDir } from '../src/local-data.ts'
+import { databaseUrlOn, findPostgresServer, runOnServer } from './postgres-server.ts'
 
 const root = path.resolve(import.meta.dirname, '..')
 const suites = process.argv.slice(2)
@@ -25,36 +23,15 @@ async function findTestFiles(dir: string): Promise<string[]> {
     .sort()
 }
 
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url)
-  parsed.pathname = `/${database}`
-  return parsed.toString()
-}
-
-async function admin<T>(serverUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: serverUrl })
-  await client.connect()
-  try {
-    return await work(client)
-  } finally {
-    await client.end()
-  }
-}
-
-let serverUrl = process.env.TEST_DATABASE_URL
-let stopEmbedded = async () => {}
-if (serverUrl === undefined || serverUrl === '') {
-  const embedded = await startEmbeddedPostgres(path.join(localDataDir, 'test-postgres'), console.log)
-  serverUrl = embedded.url('postgres')
-  stopEmbedded = embedded.stop
-}
+const server = await findPostgresServer('test-postgres', console.log)
+const serverUrl = server.url
 
 // A template per run, so that several runs against one server do not disturb each other.
 const template = `cw_template_${randomBytes(4).toString('hex')}`
 let exitCode = 1
 try {
-  await admin(serverUrl, (client) => client.query(`CREATE DATABASE "${template}"`))
-  const templateUrl = withDatabase(serverUrl, template)
+  await runOnServer(serverUrl, `CREATE DATABASE "${template}"`)
+  const templateUrl = databaseUrlOn(serverUrl, template)
   await migrate(templateUrl)
   const db = createDb(templateUrl)
   await seedCatalog(db)
@@ -68,7 +45,7 @@ try {
   })
   exitCode = await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)))
 } finally {
-  await admin(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${template}" WITH (FORCE)`))
-  await stopEmbedded()
+  await runOnServer(serverUrl, `DROP DATABASE IF EXISTS "${template}" WITH (FORCE)`)
+  await server.stop()
 }
 process.exit(exitCode)

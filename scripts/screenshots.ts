@@ -4,13 +4,11 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
-import pg from 'pg'
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core'
-import { startEmbeddedPostgres } from '../src/db/embedded.ts'
-import { localDataDir } from '../src/local-data.ts'
 import { addToCart, openProduct, PASSWORD, register } from '../test/browser/support/actions.ts'
 import { launchBrowser } from '../test/browser/support/browser.ts'
 import { startShop } from '../test/browser/support/shop.ts'
+import { databaseUrlOn, findPostgresServer, runOnServer } from './postgres-server.ts'
 
 const outDir = path.resolve(import.meta.dirname, '../docs/screenshots')
 const WIDTHS: Record<string, BrowserContextOptions> = {
@@ -20,16 +18,6 @@ const WIDTHS: Record<string, BrowserContextOptions> = {
 // A second browser of the same account, so the sessions page shows what it is for.
 const PHONE_SAFARI =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 18_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.5 Mobile/15E148 Safari/604.1'
-
-async function onServer(serverUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl })
-  await client.connect()
-  try {
-    await client.query(sql)
-  } finally {
-    await client.end()
-  }
-}
 
 async function shoot(page: Page, name: string): Promise<void> {
   await page.waitForLoadState('networkidle')
@@ -78,19 +66,11 @@ async function signInFromAnIphone(browser: Browser, baseURL: string, email: stri
   await context.close()
 }
 
-let serverUrl = process.env.TEST_DATABASE_URL
-let stopEmbedded = async () => {}
-if (serverUrl === undefined || serverUrl === '') {
-  const embedded = await startEmbeddedPostgres(path.join(localDataDir, 'test-postgres'), console.log)
-  serverUrl = embedded.url('postgres')
-  stopEmbedded = embedded.stop
-}
+const server = await findPostgresServer('test-postgres', console.log)
 const database = `cw_screenshots_${randomBytes(4).toString('hex')}`
-await onServer(serverUrl, `CREATE DATABASE "${database}"`)
+await runOnServer(server.url, `CREATE DATABASE "${database}"`)
 try {
-  const databaseUrl = new URL(serverUrl)
-  databaseUrl.pathname = `/${database}`
-  const shop = await startShop(databaseUrl.toString())
+  const shop = await startShop(databaseUrlOn(server.url, database))
   const browser = await launchBrowser()
   try {
     await mkdir(outDir, { recursive: true })
@@ -100,6 +80,6 @@ try {
     await shop.stop()
   }
 } finally {
-  await onServer(serverUrl, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`)
-  await stopEmbedded()
+  await runOnServer(server.url, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`)
+  await server.stop()
 }

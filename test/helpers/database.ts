@@ -1,7 +1,7 @@
 // A fresh database for one test file, cloned from the template that scripts/run-tests.ts migrated and seeded.
 import { randomBytes } from 'node:crypto'
 import type { TestContext } from 'node:test'
-import pg from 'pg'
+import { databaseUrlOn, runOnServer } from '../../scripts/postgres-server.ts'
 
 type Hooks = Pick<TestContext, 'after'>
 
@@ -14,19 +14,11 @@ function serverUrl(): string {
 }
 
 export function databaseUrl(database: string): string {
-  const url = new URL(serverUrl())
-  url.pathname = `/${database}`
-  return url.toString()
+  return databaseUrlOn(serverUrl(), database)
 }
 
-async function onServer(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl() })
-  await client.connect()
-  try {
-    await client.query(sql)
-  } finally {
-    await client.end()
-  }
+function onServer(sql: string): Promise<void> {
+  return runOnServer(serverUrl(), sql)
 }
 
 /** Creates a database from the template (or an empty one) and drops it when the test or file ends. */
