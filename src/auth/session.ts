@@ -17,10 +17,10 @@ export async function startSignedInSession(
   signedIn.userId = user.id
   signedIn.isRemembered = options.isRemembered
   signedIn.userAgent = request.headers['user-agent'] ?? ''
-  if (options.isRemembered) {
-    // The browser keeps the cookie until the session's absolute end; without remember it ends with the browser.
-    signedIn.cookie.expires = new Date(Date.now() + options.rememberMaxSeconds * 1000)
-  }
+  // The browser keeps a remembered cookie until the session's absolute end; without remember it ends with the
+  // browser. Set either way: regenerate() carries the old cookie's settings over, a remembered Expires included.
+  // Date.now(), not the app's clock: @fastify/session checks this Expires against Date.now() itself.
+  signedIn.cookie.expires = options.isRemembered ? new Date(Date.now() + options.rememberMaxSeconds * 1000) : null
 }
 
 /** Deletes the session on the server and clears the cookie; the next request starts with no session. */

@@ -51,6 +51,19 @@ test('a remembered sign-in keeps the cookie for REMEMBER_MAX_SECONDS', async (t)
   assert.equal(session.expiresAt.getTime(), visit.clock.now().getTime() + REMEMBER_MAX_SECONDS * 1000)
 })
 
+test('signing in again without remember, over a remembered session, gives a cookie that ends with the browser', async (t) => {
+  const visit = await startVisit(t, { databaseUrl, env: { REMEMBER_MAX_SECONDS: String(REMEMBER_MAX_SECONDS) } })
+  const email = uniqueEmail()
+  await createAccount(visit.db, email)
+  assert.ok(setCookieOf(await signIn(visit, email, PASSWORD, { remember: true }), 'sid')?.expires)
+  const again = setCookieOf(await signIn(visit, email), 'sid')
+  assert.ok(again, 'a new session cookie')
+  assert.equal(again.expires, undefined)
+  assert.equal(again.maxAge, undefined)
+  const session = await visit.db.session.findUniqueOrThrow({ where: { id: sessionIdOf(visit) } })
+  assert.equal(session.isRemembered, false)
+})
+
 test('the cookie holds a signed id of at least 128 random bits and nothing else', async (t) => {
   const visit = await startVisit(t, { databaseUrl })
   const email = uniqueEmail()
