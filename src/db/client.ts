@@ -30,6 +30,9 @@ export function createDb(databaseUrl: string): Db {
     // A transaction whose client vanished mid-way would hold its row locks (checkout's FOR UPDATE) until the
     // server noticed, maybe hours later. No transaction here waits between statements; Prisma gives up on one after 5 s.
     idle_in_transaction_session_timeout: 5000,
+    // Prisma's pg adapter writes a timestamp as UTC wall time with no zone, and relabels the offset of one it reads
+    // as UTC: right only on a connection whose time zone is UTC (prisma/orm#26786, #28629; drop this once fixed).
+    options: '-c TimeZone=UTC',
   })
   const db = new PrismaClient({ adapter: new PrismaPg(pool) })
   // The direct statements are prepared: each is parsed once per connection, then only bound and run.
