@@ -3,7 +3,7 @@
 import path from 'node:path'
 import type { AppConfig } from './app.ts'
 import { seedCatalog } from './catalog/seed.ts'
-import type { Config } from './config.ts'
+import { type Config, ConfigError } from './config.ts'
 import { closeDb, createDb } from './db/client.ts'
 import { ensureDatabase, startEmbeddedPostgres } from './db/embedded.ts'
 import { migrate } from './db/migrate.ts'
@@ -22,7 +22,12 @@ export async function boot(config: Config, log: (line: string) => void): Promise
   } else {
     log(`database: ${redactPassword(databaseUrl)}`)
   }
-  const applied = await migrate(databaseUrl)
+  const applied = await migrate(databaseUrl).catch((error: unknown) => {
+    // The first thing that talks to the database: a URL that leads nowhere is named in the one line printed.
+    if (config.databaseUrl === undefined) throw error
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new ConfigError(`Cannot start: the database at DATABASE_URL (${new URL(databaseUrl).host}): ${reason}`)
+  })
   if (applied.length > 0) log(`applied migrations: ${applied.join(', ')}`)
   const db = createDb(databaseUrl)
   try {

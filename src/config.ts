@@ -17,7 +17,7 @@ const postgresUrl = z
 const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-    PORT: wholeNumber('PORT', 0, 65535).default(3000),
+    PORT: wholeNumber('PORT', 1, 65535).default(3000),
     HOST: z.string().min(1, 'HOST must not be empty').default('127.0.0.1'),
     DATABASE_URL: postgresUrl.optional(),
     SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
