@@ -13,7 +13,7 @@ export type SessionSummary = {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-export function isPublicSessionId(text: string): boolean {
+function isPublicSessionId(text: string): boolean {
   return UUID.test(text)
 }
 

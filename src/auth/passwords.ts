@@ -5,8 +5,8 @@ import argon2 from 'argon2'
 // OWASP's minimum for argon2id: 19 MiB of memory, 2 iterations, 1 lane.
 const HASH_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const
 
-export const PASSWORD_MIN_LENGTH = 8
-export const PASSWORD_MAX_LENGTH = 256
+const PASSWORD_MIN_LENGTH = 8
+const PASSWORD_MAX_LENGTH = 256
 
 export function hashPassword(password: string): Promise<string> {
   return argon2.hash(password, HASH_OPTIONS)

@@ -4,7 +4,7 @@
 import type { Db } from '../db/client.ts'
 import type { Clock } from '../shared/clock.ts'
 
-export const THROTTLE_WINDOW_SECONDS = 15 * 60
+const THROTTLE_WINDOW_SECONDS = 15 * 60
 const LIMITS = { email: 5, ip: 50 } as const
 
 export type ThrottleKeys = { email: string; ip: string }

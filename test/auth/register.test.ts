@@ -42,7 +42,11 @@ test('the stored password is an argon2id hash, never the password itself', async
   const email = uniqueEmail()
   await visit.submit('/register', { email, password: PASSWORD })
   const user = await visit.db.user.findUniqueOrThrow({ where: { email } })
-  assert.match(user.passwordHash, /^\$argon2id\$/)
+  const [, algorithm, , parameters = ''] = user.passwordHash.split('$')
+  assert.equal(algorithm, 'argon2id')
+  // At least OWASP's minimum: 19 MiB of memory, 2 passes, 1 lane.
+  const { m, t: passes, p: lanes } = Object.fromEntries(parameters.split(',').map((pair) => pair.split('=')))
+  assert.ok(Number(m) >= 19_456 && Number(passes) >= 2 && Number(lanes) >= 1, parameters)
   assert.ok(!user.passwordHash.includes(PASSWORD))
 })
 

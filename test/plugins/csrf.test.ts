@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import {
+  addToCart,
   createAccount,
   createFileDatabase,
   PASSWORD,
@@ -176,4 +177,32 @@ test('a token keeps working after the password is changed in the same session', 
   })
   assert.equal(change.statusCode, 303)
   assert.equal((await visit.post('/logout', { _csrf: token })).statusCode, 303)
+})
+
+test('every other form of a signed-in account without a token is 403 and changes nothing', async (t) => {
+  const visit = await signedInVisit(t)
+  assert.equal((await addToCart(visit)).statusCode, 303)
+  const otherDevice = new Visitor(visit.app)
+  await signIn(otherDevice, visit.email)
+  const other = await visit.db.session.findUniqueOrThrow({ where: { id: sessionIdOf(otherDevice) } })
+  const snapshot = async () => ({
+    sessions: await visit.db.session.count(),
+    orders: await visit.db.order.count(),
+    cart: await visit.db.cartItem.findMany({ select: { productId: true, quantity: true } }),
+  })
+  const before = await snapshot()
+  const productId = String(before.cart[0]?.productId)
+  for (const [path, fields] of [
+    ['/checkout', {}],
+    ['/account/sessions/others/delete', {}],
+    [`/account/sessions/${other.publicId}/delete`, {}],
+    [`/cart/items/${productId}`, { quantity: '5' }],
+    [`/cart/items/${productId}/delete`, {}],
+    ['/login', { email: visit.email, password: PASSWORD }],
+  ] as const) {
+    const res = await visit.post(path, fields)
+    assert.equal(res.statusCode, 403, path)
+    assert.deepEqual(await snapshot(), before, path)
+  }
+  assert.equal((await otherDevice.get('/account')).statusCode, 200, 'the other device is still signed in')
 })

@@ -116,6 +116,18 @@ test('a request more than a tenth of the idle limit after the last write records
   assert.equal(lastSeenAt.getTime(), visit.clock.now().getTime())
 })
 
+test('with a short idle limit, activity is recorded within a tenth of it, well before a minute', async (t) => {
+  const visit = await signedInVisit(t, { idle: 100 })
+  const before = await rowVersion(visit)
+  visit.clock.advance(9)
+  await visit.get('/')
+  assert.deepEqual(await rowVersion(visit), before, 'nothing written 9 s after')
+  visit.clock.advance(2)
+  await visit.get('/')
+  const { lastSeenAt } = await rowVersion(visit)
+  assert.equal(lastSeenAt.getTime(), visit.clock.now().getTime(), 'recorded 11 s after')
+})
+
 test('with a long idle limit, activity is still recorded at most a minute late', async (t) => {
   const visit = await signedInVisit(t, { idle: 6000 })
   visit.clock.advance(61)
