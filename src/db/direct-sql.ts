@@ -1,6 +1,6 @@
 // The statements that run on almost every request (loading a session, an add to the cart, the catalog read)
 // go to Prisma's pg adapter directly, past the Prisma client: the same pool, the same value conversions and
-// error shapes as `$queryRaw`, at about a quarter of the CPU (bench/: 45 against 175 µs per statement).
+// error shapes as `$queryRaw`, at about a third of the CPU (bench/statement-paths.ts: 45-70 against 170-175 µs).
 // Everything else, and every transaction, goes through the client.
 import type { Prisma } from '../generated/prisma/client.ts'
 import { type Db, driverAdapterOf } from './client.ts'
