@@ -5,7 +5,7 @@ import pg from 'pg'
 import { PrismaClient } from '../generated/prisma/client.ts'
 
 export type Db = InstanceType<typeof PrismaClient>
-export type DriverAdapter = Awaited<ReturnType<PrismaPg['connect']>>
+type DriverAdapter = Awaited<ReturnType<PrismaPg['connect']>>
 
 type Connection = { pool: pg.Pool; adapter: () => Promise<DriverAdapter> }
 
