@@ -5,7 +5,7 @@ import pg from 'pg'
 import { databaseUrlOn, findPostgresServer, runOnServer } from '../scripts/postgres-server.ts'
 import { createUser } from '../src/auth/users.ts'
 import { seedCatalog } from '../src/catalog/seed.ts'
-import { closeDb, createDb } from '../src/db/client.ts'
+import { openDatabase } from '../src/db/client.ts'
 import { migrate } from '../src/db/migrate.ts'
 
 export type BenchDatabase = { url: string; server: string; drop: () => Promise<void> }
@@ -18,12 +18,12 @@ export async function createBenchDatabase(log: (line: string) => void): Promise<
   await runOnServer(postgres.url, `CREATE DATABASE "${name}"`)
   const url = databaseUrlOn(postgres.url, name)
   await migrate(url)
-  const db = createDb(url)
+  const db = openDatabase(url)
   try {
     await seedCatalog(db)
     await createUser(db, BENCH_USER.email, BENCH_USER.password)
   } finally {
-    await closeDb(db)
+    await db.close()
   }
   return {
     url,

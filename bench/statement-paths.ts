@@ -1,5 +1,5 @@
 // `npx tsx bench/statement-paths.ts`: the CPU one statement costs this process by each path to PostgreSQL: the
-// Prisma client's $queryRaw, Prisma's pg adapter directly (src/db/direct-sql.ts), and node-postgres alone. The
+// Prisma client's $queryRaw, Prisma's pg adapter directly (src/db/sql.ts), and node-postgres alone. The
 // shop sends its hottest statements by the second path; this is the measurement behind that choice.
 import { PrismaPg } from '@prisma/adapter-pg'
 import pg from 'pg'

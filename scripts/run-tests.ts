@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto'
 import { readdir } from 'node:fs/promises'
 import path from 'node:path'
 import { seedCatalog } from '../src/catalog/seed.ts'
-import { closeDb, createDb } from '../src/db/client.ts'
+import { openDatabase } from '../src/db/client.ts'
 import { migrate } from '../src/db/migrate.ts'
 import { databaseUrlOn, findPostgresServer, runOnServer } from './postgres-server.ts'
 
@@ -33,9 +33,9 @@ try {
   await runOnServer(serverUrl, `CREATE DATABASE "${template}"`)
   const templateUrl = databaseUrlOn(serverUrl, template)
   await migrate(templateUrl)
-  const db = createDb(templateUrl)
+  const db = openDatabase(templateUrl)
   await seedCatalog(db)
-  await closeDb(db)
+  await db.close()
 
   const files = (await Promise.all(dirs.map(findTestFiles))).flat()
   const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=4', ...files], {

@@ -4,7 +4,7 @@ import path from 'node:path'
 import type { AppConfig } from './app.ts'
 import { seedCatalog } from './catalog/seed.ts'
 import { type Config, ConfigError } from './config.ts'
-import { closeDb, createDb } from './db/client.ts'
+import { openDatabase } from './db/client.ts'
 import { ensureDatabase, startEmbeddedPostgres } from './db/embedded.ts'
 import { migrate } from './db/migrate.ts'
 import { localDataDir, readOrCreateSessionSecret } from './local-data.ts'
@@ -29,12 +29,12 @@ export async function boot(config: Config, log: (line: string) => void): Promise
     throw new ConfigError(`Cannot start: the database at DATABASE_URL (${new URL(databaseUrl).host}): ${reason}`)
   })
   if (applied.length > 0) log(`applied migrations: ${applied.join(', ')}`)
-  const db = createDb(databaseUrl)
+  const db = openDatabase(databaseUrl)
   try {
     const seeded = await seedCatalog(db)
     if (seeded > 0) log(`seeded ${seeded} demo products`)
   } finally {
-    await closeDb(db)
+    await db.close()
   }
   const sessionSecret = config.sessionSecret ?? (await readOrCreateSessionSecret())
   return { config: { ...config, databaseUrl, sessionSecret }, stopDatabase }

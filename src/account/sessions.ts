@@ -1,7 +1,7 @@
 // An account's sessions, as the sessions page shows and ends them. Only ever the account's own rows.
 import Bowser from 'bowser'
 import type { SessionLifetimes } from '../config.ts'
-import type { Db } from '../db/client.ts'
+import type { Database } from '../db/client.ts'
 
 export type SessionSummary = {
   publicId: string
@@ -27,14 +27,14 @@ export function describeBrowser(userAgent: string): string {
 
 /** The account's live sessions, newest first; ended ones are not shown even before the sweep deletes them. */
 export async function listSessions(
-  db: Db,
+  db: Database,
   userId: number,
   currentId: string,
   now: Date,
   lifetimes: SessionLifetimes,
 ): Promise<SessionSummary[]> {
   const idleCutoff = new Date(now.getTime() - lifetimes.idleSeconds * 1000)
-  const rows = await db.session.findMany({
+  const rows = await db.prisma.session.findMany({
     where: { userId, expiresAt: { gt: now }, OR: [{ isRemembered: true }, { lastSeenAt: { gt: idleCutoff } }] },
     orderBy: { createdAt: 'desc' },
     select: { id: true, publicId: true, createdAt: true, lastSeenAt: true, userAgent: true },
@@ -49,17 +49,17 @@ export async function listSessions(
 }
 
 /** The session's id when it is one of the account's own, else null (another account's is "not found"). */
-export async function findOwnSessionId(db: Db, userId: number, publicId: string): Promise<string | null> {
+export async function findOwnSessionId(db: Database, userId: number, publicId: string): Promise<string | null> {
   if (!isPublicSessionId(publicId)) return null
-  const row = await db.session.findFirst({ where: { publicId, userId }, select: { id: true } })
+  const row = await db.prisma.session.findFirst({ where: { publicId, userId }, select: { id: true } })
   return row?.id ?? null
 }
 
-export async function endSession(db: Db, sessionId: string): Promise<void> {
-  await db.session.deleteMany({ where: { id: sessionId } })
+export async function endSession(db: Database, sessionId: string): Promise<void> {
+  await db.prisma.session.deleteMany({ where: { id: sessionId } })
 }
 
-export async function endOtherSessions(db: Db, userId: number, currentId: string): Promise<number> {
-  const { count } = await db.session.deleteMany({ where: { userId, id: { not: currentId } } })
+export async function endOtherSessions(db: Database, userId: number, currentId: string): Promise<number> {
+  const { count } = await db.prisma.session.deleteMany({ where: { userId, id: { not: currentId } } })
   return count
 }

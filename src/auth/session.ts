@@ -10,7 +10,7 @@ export async function startSignedInSession(
 ): Promise<void> {
   const { session } = request
   // Only a session that is in the database can own guest cart lines.
-  if (session.viewer !== undefined) await mergeGuestCart(request.server.db, session.sessionId, user.id)
+  if (session.stored !== undefined) await mergeGuestCart(request.server.db, session.sessionId, user.id)
   // A new id at sign-in, and the old row deleted: an id planted before sign-in (session fixation) is worthless.
   await session.regenerate()
   const signedIn = request.session

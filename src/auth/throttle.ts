@@ -1,7 +1,7 @@
 // The sign-in throttle: once an email has 5 failures within 15 minutes (or a client address 50), every
 // further attempt is refused with 429 until the window has passed, whatever the password. Failures live
 // in PostgreSQL, so every instance sees the same counts.
-import type { Db } from '../db/client.ts'
+import type { Database } from '../db/client.ts'
 import type { Clock } from '../shared/clock.ts'
 
 const THROTTLE_WINDOW_SECONDS = 15 * 60
@@ -29,7 +29,7 @@ const keysOf = (keys: ThrottleKeys): CountedKey[] => [
  * a burst of parallel guesses all pass the check; a short lock per key makes the count exact, and the
  * password is verified outside it, so sign-ins still run in parallel.
  */
-export function reserveAttempt(db: Db, clock: Clock, keys: ThrottleKeys): Promise<Reservation> {
+export function reserveAttempt(db: Database, clock: Clock, keys: ThrottleKeys): Promise<Reservation> {
   const [email, ip] = keysOf(keys) as [CountedKey, CountedKey]
   // Waiting for a key's lock in PostgreSQL holds a pooled connection, so a burst of guesses at one email
   // would take every connection and stall the whole shop. Attempts on one key queue here instead; only
@@ -37,10 +37,10 @@ export function reserveAttempt(db: Db, clock: Clock, keys: ThrottleKeys): Promis
   return inTurn(email.key, () => inTurn(ip.key, () => reserveInTransaction(db, clock.now(), email, ip)))
 }
 
-async function reserveInTransaction(db: Db, now: Date, email: CountedKey, ip: CountedKey): Promise<Reservation> {
+async function reserveInTransaction(db: Database, now: Date, email: CountedKey, ip: CountedKey): Promise<Reservation> {
   const windowStart = new Date(now.getTime() - THROTTLE_WINDOW_SECONDS * 1000)
   // Four statements with BEGIN and COMMIT: a sign-in's round trips, not its hash, decide how many run at once.
-  return db.$transaction(async (tx) => {
+  return db.prisma.$transaction(async (tx) => {
     // Both keys in one round trip, the email's always first, so that two attempts never wait on each other
     // crosswise.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${email.key})), pg_advisory_xact_lock(hashtext(${ip.key}))`
@@ -86,13 +86,15 @@ function inTurn<T>(key: string, work: () => Promise<T>): Promise<T> {
 }
 
 /** A right password: the email's failures are forgotten, and this attempt was no failure. */
-export async function clearFailures(db: Db, keys: ThrottleKeys, reservation: { ids: number[] }): Promise<void> {
-  await db.loginFailure.deleteMany({ where: { OR: [{ key: emailKey(keys.email) }, { id: { in: reservation.ids } }] } })
+export async function clearFailures(db: Database, keys: ThrottleKeys, reservation: { ids: number[] }): Promise<void> {
+  await db.prisma.loginFailure.deleteMany({
+    where: { OR: [{ key: emailKey(keys.email) }, { id: { in: reservation.ids } }] },
+  })
 }
 
-export async function sweepLoginFailures(db: Db, clock: Clock): Promise<number> {
+export async function sweepLoginFailures(db: Database, clock: Clock): Promise<number> {
   const windowStart = new Date(clock.now().getTime() - THROTTLE_WINDOW_SECONDS * 1000)
-  const { count } = await db.loginFailure.deleteMany({ where: { failedAt: { lte: windowStart } } })
+  const { count } = await db.prisma.loginFailure.deleteMany({ where: { failedAt: { lte: windowStart } } })
   return count
 }
 

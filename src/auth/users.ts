@@ -1,6 +1,6 @@
 // Accounts: emails are trimmed and lower-cased before they are stored or looked up, so
 // `Ann@x.test` and `ann@x.test` are one account.
-import type { Db } from '../db/client.ts'
+import type { Database } from '../db/client.ts'
 import { hashPassword } from './passwords.ts'
 
 export type User = { id: number; email: string; passwordHash: string }
@@ -20,30 +20,30 @@ export function emailProblem(email: string): string | null {
   return null
 }
 
-export function findUserByEmail(db: Db, email: string): Promise<User | null> {
-  return db.user.findUnique({ where: { email: normalizeEmail(email) } })
+export function findUserByEmail(db: Database, email: string): Promise<User | null> {
+  return db.prisma.user.findUnique({ where: { email: normalizeEmail(email) } })
 }
 
-export function findUserById(db: Db, id: number): Promise<User | null> {
-  return db.user.findUnique({ where: { id } })
+export function findUserById(db: Database, id: number): Promise<User | null> {
+  return db.prisma.user.findUnique({ where: { id } })
 }
 
 /** Creates the account, or returns null when the email is taken (also when another request took it just now). */
-export async function createUser(db: Db, email: string, password: string): Promise<User | null> {
+export async function createUser(db: Database, email: string, password: string): Promise<User | null> {
   const passwordHash = await hashPassword(password)
   try {
-    return await db.user.create({ data: { email: normalizeEmail(email), passwordHash } })
+    return await db.prisma.user.create({ data: { email: normalizeEmail(email), passwordHash } })
   } catch (error) {
     if ((error as { code?: string }).code === 'P2002') return null
     throw error
   }
 }
 
-export async function changePassword(db: Db, userId: number, newPassword: string, keepSessionId: string) {
+export async function changePassword(db: Database, userId: number, newPassword: string, keepSessionId: string) {
   const passwordHash = await hashPassword(newPassword)
   // One transaction: the new hash and the end of every other session land together or not at all.
-  await db.$transaction([
-    db.user.update({ where: { id: userId }, data: { passwordHash } }),
-    db.session.deleteMany({ where: { userId, id: { not: keepSessionId } } }),
+  await db.prisma.$transaction([
+    db.prisma.user.update({ where: { id: userId }, data: { passwordHash } }),
+    db.prisma.session.deleteMany({ where: { userId, id: { not: keepSessionId } } }),
   ])
 }

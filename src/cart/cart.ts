@@ -1,8 +1,8 @@
 // The cart. A line belongs to a guest's session or to an account; every change is one atomic SQL
-// statement (an upsert or a delete), so concurrent adds from tabs or double clicks all count.
-
-import type { Db } from '../db/client.ts'
-import { queryRows } from '../db/direct-sql.ts'
+// statement, so concurrent adds from tabs or double clicks all count. Every statement here is on the direct
+// path (see db/sql.ts): adding to the cart is the shop's hottest write, and the rest keeps it company.
+import type { Database } from '../db/client.ts'
+import { bool, int, intOrNull, type RawRow, text } from '../db/decode.ts'
 import { Prisma } from '../generated/prisma/client.ts'
 
 export const MAX_QUANTITY = 99
@@ -48,20 +48,33 @@ export function parseQuantity(text: unknown, min = 1): number | null {
 /** Why a change was not made: the product is not in the catalog, or the cart's owner (a session) has ended. */
 export type Refusal = 'no-such-product' | 'owner-ended'
 
-/** When the upsert wrote nothing, the product or the owner was missing. */
-const refusalOf = (row: { hasProduct: boolean } | undefined): Refusal =>
-  row?.hasProduct ? 'owner-ended' : 'no-such-product'
+export type Written = { quantity: number; wasCapped: boolean }
 
-export type Added = { quantity: number; wasCapped: boolean }
+type UpsertRow = { quantity: number | null; previous: number | null; hasProduct: boolean }
 
-/** Adds to the line (capped at 99). */
-export async function addItem(db: Db, owner: CartOwner, productId: number, quantity: number): Promise<Added | Refusal> {
+const decodeUpsertRow = (row: RawRow): UpsertRow => ({
+  quantity: intOrNull(row, 'quantity'),
+  previous: intOrNull(row, 'previous'),
+  hasProduct: bool(row, 'hasProduct'),
+})
+
+/**
+ * Writes a line in one statement: `add` adds to its quantity (capped at 99), `set` replaces it. `previous`
+ * (read at the statement's start) only tells whether an add hit the cap, for the message.
+ */
+async function writeLine(
+  db: Database,
+  owner: CartOwner,
+  productId: number,
+  quantity: number,
+  mode: 'add' | 'set',
+): Promise<Written | Refusal> {
   const { column, value } = ownerColumn(owner)
-  // One statement: the upsert adds atomically; `existing` (read at statement start) only tells
-  // whether the cap was hit, for the message.
-  // The hottest write of the shop, so it goes past the client (see direct-sql.ts).
-  const [row] = await queryRows<{ quantity: number | null; previous: number | null; hasProduct: boolean }>(
-    db,
+  const onConflict =
+    mode === 'add'
+      ? Prisma.sql`LEAST(${MAX_QUANTITY}, "CartItem".quantity + EXCLUDED.quantity)`
+      : Prisma.sql`EXCLUDED.quantity`
+  const row = await db.sql.firstRow(
     Prisma.sql`
     WITH owner AS (${lockedOwner(owner)}),
     product AS (SELECT id FROM "Product" WHERE id = ${productId}),
@@ -70,57 +83,56 @@ export async function addItem(db: Db, owner: CartOwner, productId: number, quant
     ), upserted AS (
       INSERT INTO "CartItem" (${column}, "productId", quantity)
       SELECT owner.id, product.id, ${quantity} FROM owner, product
-      ON CONFLICT (${column}, "productId")
-      DO UPDATE SET quantity = LEAST(${MAX_QUANTITY}, "CartItem".quantity + EXCLUDED.quantity)
+      ON CONFLICT (${column}, "productId") DO UPDATE SET quantity = ${onConflict}
       RETURNING quantity
     )
     SELECT (SELECT quantity FROM upserted) AS quantity, (SELECT quantity FROM existing) AS previous,
       EXISTS (SELECT 1 FROM product) AS "hasProduct"`,
+    decodeUpsertRow,
   )
-  if (row?.quantity == null) return refusalOf(row)
-  return { quantity: row.quantity, wasCapped: (row.previous ?? 0) + quantity > MAX_QUANTITY }
+  if (row?.quantity == null) return row?.hasProduct ? 'owner-ended' : 'no-such-product'
+  return { quantity: row.quantity, wasCapped: mode === 'add' && (row.previous ?? 0) + quantity > MAX_QUANTITY }
 }
 
-/** Sets the line's quantity, from 1 to 99 (adding the line if needed). Null when done. */
-export async function setQuantity(
-  db: Db,
-  owner: CartOwner,
-  productId: number,
-  quantity: number,
-): Promise<Refusal | null> {
-  const { column } = ownerColumn(owner)
-  const [row] = await db.$queryRaw<{ isSet: boolean; hasProduct: boolean }[]>`
-    WITH owner AS (${lockedOwner(owner)}),
-    product AS (SELECT id FROM "Product" WHERE id = ${productId}),
-    upserted AS (
-      INSERT INTO "CartItem" (${column}, "productId", quantity)
-      SELECT owner.id, product.id, ${quantity} FROM owner, product
-      ON CONFLICT (${column}, "productId") DO UPDATE SET quantity = EXCLUDED.quantity
-      RETURNING 1
-    )
-    SELECT EXISTS (SELECT 1 FROM upserted) AS "isSet", EXISTS (SELECT 1 FROM product) AS "hasProduct"`
-  return row?.isSet ? null : refusalOf(row)
+/** Adds to the line (capped at 99). */
+export function addItem(db: Database, owner: CartOwner, productId: number, quantity: number) {
+  return writeLine(db, owner, productId, quantity, 'add')
 }
 
-export async function removeItem(db: Db, owner: CartOwner, productId: number): Promise<void> {
-  await db.cartItem.deleteMany({ where: { ...owner, productId } })
+/** Sets the line's quantity, from 1 to 99 (adding the line if needed). */
+export function setQuantity(db: Database, owner: CartOwner, productId: number, quantity: number) {
+  return writeLine(db, owner, productId, quantity, 'set')
+}
+
+export async function removeItem(db: Database, owner: CartOwner, productId: number): Promise<void> {
+  const { column, value } = ownerColumn(owner)
+  await db.sql.execute(Prisma.sql`DELETE FROM "CartItem" WHERE ${column} = ${value} AND "productId" = ${productId}`)
+}
+
+const decodeCartLine = (row: RawRow): CartLine => {
+  const unitPriceCents = int(row, 'unitPriceCents')
+  const quantity = int(row, 'quantity')
+  return {
+    productId: int(row, 'productId'),
+    name: text(row, 'name'),
+    imagePath: text(row, 'imagePath'),
+    unitPriceCents,
+    quantity,
+    lineTotalCents: unitPriceCents * quantity,
+  }
 }
 
 /** The cart at today's prices. */
-export async function getCart(db: Db, owner: CartOwner): Promise<Cart> {
-  const items = await db.cartItem.findMany({
-    where: owner,
-    include: { product: true },
-    orderBy: { id: 'asc' },
-  })
-  const lines = items.map(({ product, quantity }) => ({
-    productId: product.id,
-    name: product.name,
-    imagePath: product.imagePath,
-    unitPriceCents: product.priceCents,
-    quantity,
-    lineTotalCents: product.priceCents * quantity,
-  }))
+export async function getCart(db: Database, owner: CartOwner): Promise<Cart> {
+  const { column, value } = ownerColumn(owner)
+  const lines = await db.sql.rows(
+    Prisma.sql`
+    SELECT p.id AS "productId", p.name, p."imagePath", p."priceCents" AS "unitPriceCents", c.quantity
+    FROM "CartItem" c JOIN "Product" p ON p.id = c."productId"
+    WHERE c.${column} = ${value}
+    ORDER BY c.id`,
+    decodeCartLine,
+  )
   return {
     lines,
     totalCents: lines.reduce((sum, line) => sum + line.lineTotalCents, 0),
@@ -130,18 +142,18 @@ export async function getCart(db: Db, owner: CartOwner): Promise<Cart> {
 
 /**
  * At sign-in, the guest's lines move into the account's cart (quantities add up, capped at 99) and the guest
- * session ends, its lines with it (ON DELETE CASCADE): all in one transaction, so nothing is counted twice.
- * The guest session is locked first, so an add to it at this moment either lands before and is moved, or
- * waits and then finds the session gone (see lockedOwner): never a line deleted with the session unseen.
+ * session ends, its lines with it (ON DELETE CASCADE): one statement, so nothing is counted twice. The guest
+ * session is locked first, so an add to it at this moment either lands before and is moved, or waits and
+ * then finds the session gone (see lockedOwner): never a line deleted with the session unseen.
  */
-export async function mergeGuestCart(db: Db, guestSessionId: string, userId: number): Promise<void> {
-  await db.$transaction([
-    db.$executeRaw`SELECT id FROM "Session" WHERE id = ${guestSessionId} FOR UPDATE`,
-    db.$executeRaw`
+export async function mergeGuestCart(db: Database, guestSessionId: string, userId: number): Promise<void> {
+  await db.sql.execute(Prisma.sql`
+    WITH guest AS (SELECT id FROM "Session" WHERE id = ${guestSessionId} FOR UPDATE),
+    moved AS (
       INSERT INTO "CartItem" ("userId", "productId", quantity)
-      SELECT ${userId}, "productId", quantity FROM "CartItem" WHERE "sessionId" = ${guestSessionId}
+      SELECT ${userId}, c."productId", c.quantity FROM "CartItem" c JOIN guest ON c."sessionId" = guest.id
       ON CONFLICT ("userId", "productId")
-      DO UPDATE SET quantity = LEAST(${MAX_QUANTITY}, "CartItem".quantity + EXCLUDED.quantity)`,
-    db.session.deleteMany({ where: { id: guestSessionId } }),
-  ])
+      DO UPDATE SET quantity = LEAST(${MAX_QUANTITY}, "CartItem".quantity + EXCLUDED.quantity)
+    )
+    DELETE FROM "Session" WHERE id IN (SELECT id FROM guest)`)
 }

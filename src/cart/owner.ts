@@ -6,7 +6,7 @@ import type { CartOwner } from './cart.ts'
 export function cartOwnerOf(request: FastifyRequest): CartOwner | null {
   const { session } = request
   if (session.userId !== undefined) return { userId: session.userId }
-  const isStored = session.viewer !== undefined || session.isSaved()
+  const isStored = session.stored !== undefined || session.isSaved()
   return isStored ? { sessionId: session.sessionId } : null
 }
 

@@ -55,8 +55,8 @@ export async function cartRoutes(app: FastifyInstance) {
     // Checked before a guest's session is stored: a refused change leaves nothing behind.
     if ((await findProduct(app.db, productId)) === null) return renderError(reply, 404)
     if (quantity === 0) return removeLine(request, reply, productId)
-    const refusal = await setQuantity(app.db, await cartOwnerForChange(request), productId, quantity)
-    if (refusal !== null) return refuse(request, reply, refusal)
+    const written = await setQuantity(app.db, await cartOwnerForChange(request), productId, quantity)
+    if (typeof written === 'string') return refuse(request, reply, written)
     request.session.flash = 'Quantity updated.'
     return reply.redirect('/cart', 303)
   })

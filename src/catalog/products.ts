@@ -1,6 +1,6 @@
 // The catalog: products and their prices, in integer cents.
-import type { Db } from '../db/client.ts'
-import { queryRows } from '../db/direct-sql.ts'
+import type { Database } from '../db/client.ts'
+import { int, type RawRow, text } from '../db/decode.ts'
 import { Prisma } from '../generated/prisma/client.ts'
 import { coalesced } from './coalesced.ts'
 
@@ -13,20 +13,29 @@ export type Product = {
   imagePath: string
 }
 
+const decodeProduct = (row: RawRow): Product => ({
+  id: int(row, 'id'),
+  slug: text(row, 'slug'),
+  name: text(row, 'name'),
+  description: text(row, 'description'),
+  priceCents: int(row, 'priceCents'),
+  imagePath: text(row, 'imagePath'),
+})
+
 type Catalog = () => Promise<readonly Product[]>
 
 // One coalesced reader per database client (per instance), so that all its requests share their queries.
-const catalogs = new WeakMap<Db, Catalog>()
+const catalogs = new WeakMap<Database, Catalog>()
 
-function catalogOf(db: Db): Catalog {
+function catalogOf(db: Database): Catalog {
   let catalog = catalogs.get(db)
   if (catalog === undefined) {
     let previous: readonly Product[] = Object.freeze([])
     catalog = coalesced(async () => {
-      // Read on every catalog and product page, so past the client (see direct-sql.ts).
-      const products = await queryRows<Product>(
-        db,
+      // Read on every catalog and product page, so on the direct path (see db/sql.ts).
+      const products = await db.sql.rows(
         Prisma.sql`SELECT id, slug, name, description, "priceCents", "imagePath" FROM "Product" ORDER BY id`,
+        decodeProduct,
       )
       // The same object for as long as nothing changed, so pages rendered from it can be kept (views.ts);
       // frozen, because one answer is shared by every request that waited for it.
@@ -52,7 +61,7 @@ function isSameCatalog(next: readonly Product[], previous: readonly Product[]): 
 }
 
 /** Every product, as of a query sent after this call (see coalesced.ts). */
-export function listProducts(db: Db): Promise<readonly Product[]> {
+export function listProducts(db: Database): Promise<readonly Product[]> {
   return catalogOf(db)()
 }
 
@@ -60,6 +69,6 @@ export function listProducts(db: Db): Promise<readonly Product[]> {
  * One product, from the same coalesced query as the catalog page: the contract's catalog page lists every
  * product anyway, and one shared query for all of them costs less than one query per lookup.
  */
-export async function findProduct(db: Db, id: number): Promise<Product | null> {
+export async function findProduct(db: Database, id: number): Promise<Product | null> {
   return (await listProducts(db)).find((product) => product.id === id) ?? null
 }

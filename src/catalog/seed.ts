@@ -1,9 +1,9 @@
 // Seeds the demo catalog. Idempotent: products are keyed by slug, and existing ones are left as they are.
-import type { Db } from '../db/client.ts'
+import type { Database } from '../db/client.ts'
 import { demoProducts } from './demo-products.ts'
 
-export async function seedCatalog(db: Db): Promise<number> {
-  const { count } = await db.product.createMany({
+export async function seedCatalog(db: Database): Promise<number> {
+  const { count } = await db.prisma.product.createMany({
     data: demoProducts.map(([slug, name, priceCents, description]) => ({
       slug,
       name,

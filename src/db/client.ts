@@ -1,19 +1,24 @@
-// The one Prisma client of a process, on node-postgres through Prisma's pg adapter, and that adapter
-// itself for the few statements that run on almost every request (see direct-sql.ts).
+// The shop's one way into PostgreSQL: a `Database` with two paths, both on one pool.
+// - `db.prisma`: the Prisma client (models, relations, transactions), for almost everything.
+// - `db.sql`: a few prepared statements on the hot path (loading a session, a cart add, the catalog read),
+//   sent through the Prisma pg adapter's public query interface (see sql.ts): a third of the CPU of `$queryRaw`.
+// A module picks one of the two and keeps to it, so which one runs is visible at every call.
 import { PrismaPg } from '@prisma/adapter-pg'
 import pg from 'pg'
 import { PrismaClient } from '../generated/prisma/client.ts'
+import { DirectSql } from './sql.ts'
 
-export type Db = InstanceType<typeof PrismaClient>
-type DriverAdapter = Awaited<ReturnType<PrismaPg['connect']>>
+export type PrismaDb = InstanceType<typeof PrismaClient>
 
-type Connection = { pool: pg.Pool; adapter: () => Promise<DriverAdapter> }
+export type Database = {
+  readonly prisma: PrismaDb
+  readonly sql: DirectSql
+  /** Disconnects the client and ends the pool the two paths share. */
+  close(): Promise<void>
+}
 
-// Keyed by client, so that code keeps taking one `db` argument whichever path a statement takes.
-const connections = new WeakMap<Db, Connection>()
-
-export function createDb(databaseUrl: string): Db {
-  // One pool, shared by the client and the direct statements: one connection budget, one set of timeouts.
+export function openDatabase(databaseUrl: string): Database {
+  // One pool, shared by both paths: one connection budget, one set of timeouts.
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     Client: ClosedOnTimeoutClient,
@@ -32,44 +37,19 @@ export function createDb(databaseUrl: string): Db {
     idle_in_transaction_session_timeout: 5000,
     // Prisma's pg adapter writes a timestamp as UTC wall time with no zone, and relabels the offset of one it reads
     // as UTC: right only on a connection whose time zone is UTC (prisma/orm#26786, #28629; drop this once fixed).
+    // test/db/time-zone.test.ts fails without it.
     options: '-c TimeZone=UTC',
   })
-  const db = new PrismaClient({ adapter: new PrismaPg(pool) })
-  // The direct statements are prepared: each is parsed once per connection, then only bound and run.
-  const direct = new PrismaPg(pool, { statementNameGenerator: ({ sql }) => preparedStatementName(sql) })
-  let adapter: Promise<DriverAdapter> | undefined
-  connections.set(db, { pool, adapter: () => (adapter ??= direct.connect()) })
-  return db
-}
-
-// Named by text, the same name on every connection. The direct statements are a handful of texts fixed in
-// the code (their values are parameters), so this stays small.
-const statementNames = new Map<string, string>()
-
-function preparedStatementName(sql: string): string {
-  let name = statementNames.get(sql)
-  if (name === undefined) {
-    name = `direct_${statementNames.size + 1}`
-    statementNames.set(sql, name)
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) })
+  const sql = new DirectSql(pool)
+  return {
+    prisma,
+    sql,
+    async close() {
+      await prisma.$disconnect()
+      await pool.end()
+    },
   }
-  return name
-}
-
-/** Prisma's pg adapter on the client's own pool. */
-export function driverAdapterOf(db: Db): Promise<DriverAdapter> {
-  return connectionOf(db).adapter()
-}
-
-/** Disconnects the client and closes the pool it shares with the direct statements. */
-export async function closeDb(db: Db): Promise<void> {
-  await db.$disconnect()
-  await connectionOf(db).pool.end()
-}
-
-function connectionOf(db: Db): Connection {
-  const connection = connections.get(db)
-  if (connection === undefined) throw new Error('not a client made by createDb')
-  return connection
 }
 
 type Query = (...args: unknown[]) => unknown
@@ -78,6 +58,7 @@ type Query = (...args: unknown[]) => unknown
  * A connection whose query ran past query_timeout is closed at once. pg fails the query but keeps the connection,
  * still waiting for the lost answer; the pool drops it after a plain query, but @prisma/adapter-pg hands a
  * transaction's connection back as healthy, and every later query on it would wait out the timeout again.
+ * test/faults/lost-connection.test.ts fails without it.
  */
 class ClosedOnTimeoutClient extends pg.Client {
   // biome-ignore lint/suspicious/noExplicitAny: pg's query has a dozen overloads; this one passes each through.

@@ -1,21 +1,19 @@
-// Decorates the app with `app.db` and disconnects it when the app closes.
+// Decorates the app with `app.db` (see client.ts) and closes it when the app closes.
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { closeDb, createDb, type Db } from './client.ts'
+import { type Database, openDatabase } from './client.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    db: Db
+    db: Database
   }
 }
 
 export const dbPlugin = fp(
   async (app: FastifyInstance, options: { databaseUrl: string }) => {
-    const db = createDb(options.databaseUrl)
+    const db = openDatabase(options.databaseUrl)
     app.decorate('db', db)
-    app.addHook('onClose', async () => {
-      await closeDb(db)
-    })
+    app.addHook('onClose', () => db.close())
   },
   { name: 'db' },
 )

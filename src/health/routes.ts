@@ -6,7 +6,7 @@ const DATABASE_CHECK_TIMEOUT_MS = 2000
 export async function healthRoutes(app: FastifyInstance) {
   app.get('/healthz', async (request, reply) => {
     try {
-      await withTimeout(app.db.$queryRaw`SELECT 1`, DATABASE_CHECK_TIMEOUT_MS)
+      await withTimeout(app.db.prisma.$queryRaw`SELECT 1`, DATABASE_CHECK_TIMEOUT_MS)
       return { status: 'ok' }
     } catch (error) {
       request.log.warn({ err: error }, 'health check: database unavailable')

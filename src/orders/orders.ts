@@ -1,5 +1,5 @@
 // Orders: checkout turns the account's cart into an order at today's prices, in one transaction.
-import type { Db } from '../db/client.ts'
+import type { Database } from '../db/client.ts'
 
 export type OrderSummary = { id: number; createdAt: Date; totalCents: number; itemCount: number }
 
@@ -13,8 +13,8 @@ type LockedLine = { id: number; productId: number; quantity: number; name: strin
  * Returns the new order's id, or null when the cart is empty. The cart's rows are locked first: a second
  * checkout of the same cart at the same moment waits, then finds the cart empty, so one cart makes one order.
  */
-export async function checkout(db: Db, userId: number): Promise<number | null> {
-  return db.$transaction(async (tx) => {
+export async function checkout(db: Database, userId: number): Promise<number | null> {
+  return db.prisma.$transaction(async (tx) => {
     const lines = await tx.$queryRaw<LockedLine[]>`
       SELECT c.id, c."productId", c.quantity, p.name, p."priceCents"
       FROM "CartItem" c JOIN "Product" p ON p.id = c."productId"
@@ -42,8 +42,8 @@ export async function checkout(db: Db, userId: number): Promise<number | null> {
   })
 }
 
-export async function listOrders(db: Db, userId: number): Promise<OrderSummary[]> {
-  const orders = await db.order.findMany({
+export async function listOrders(db: Database, userId: number): Promise<OrderSummary[]> {
+  const orders = await db.prisma.order.findMany({
     where: { userId },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     include: { lines: { select: { quantity: true } } },
@@ -57,8 +57,8 @@ export async function listOrders(db: Db, userId: number): Promise<OrderSummary[]
 }
 
 /** The account's own order, or null (also for another account's order: it is not there for them). */
-export async function findOrder(db: Db, userId: number, orderId: number): Promise<Order | null> {
-  const order = await db.order.findFirst({
+export async function findOrder(db: Database, userId: number, orderId: number): Promise<Order | null> {
+  const order = await db.prisma.order.findFirst({
     where: { id: orderId, userId },
     include: { lines: { orderBy: { id: 'asc' } } },
   })

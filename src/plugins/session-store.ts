@@ -3,36 +3,54 @@
 import type { SessionStore } from '@fastify/session'
 import type { Session } from 'fastify'
 import type { SessionLifetimes } from '../config.ts'
-import type { Db } from '../db/client.ts'
-import { execute, queryRows } from '../db/direct-sql.ts'
+import type { Database } from '../db/client.ts'
+import { bool, date, int, intOrNull, json, type RawRow, textOrNull } from '../db/decode.ts'
 import { Prisma } from '../generated/prisma/client.ts'
 import type { Clock } from '../shared/clock.ts'
 
 /** What every page's header shows; loaded in the same round trip as the session and never persisted. */
 export type Viewer = { email: string | null; cartCount: number }
 
-/** As the driver adapter gives it: JSON as text, timestamps as ISO strings (see direct-sql.ts). */
-type SessionRow = {
-  data: string
+/**
+ * What the store knows of a session it loaded: set by `get` and nowhere else, never persisted. Its presence
+ * means "this session has a row", which decides update-or-insert on save, and whether it can own a guest cart.
+ */
+export type StoredRecord = { createdAt: Date; lastSeenAt: Date; expiresAt: Date }
+
+type Callback = (error?: unknown) => void
+
+type SessionRow = StoredRecord & {
+  data: Record<string, unknown>
   userId: number | null
   isRemembered: boolean
-  lastSeenAt: string
-  expiresAt: string
   email: string | null
   cartCount: number
 }
 
-type Callback = (error?: unknown) => void
+function decodeSessionRow(row: RawRow): SessionRow {
+  return {
+    data: json(row, 'data') as Record<string, unknown>,
+    userId: intOrNull(row, 'userId'),
+    isRemembered: bool(row, 'isRemembered'),
+    createdAt: date(row, 'createdAt'),
+    lastSeenAt: date(row, 'lastSeenAt'),
+    expiresAt: date(row, 'expiresAt'),
+    email: textOrNull(row, 'email'),
+    cartCount: int(row, 'cartCount'),
+  }
+}
 
+// Every statement here is on the direct path (see db/sql.ts): loading a session runs on almost every request,
+// and its writes (activity, a flash message) are the shop's most frequent.
 export class PostgresSessionStore implements SessionStore {
   readonly #touchAfterMs: number
 
   constructor(
-    private readonly db: Db,
+    private readonly db: Database,
     private readonly lifetimes: SessionLifetimes,
     private readonly clock: Clock,
   ) {
-    // The contract lets activity be recorded up to a tenth of the idle limit late, and at most a minute.
+    // Activity may be recorded up to a tenth of the idle limit late, and at most a minute.
     this.#touchAfterMs = Math.min(lifetimes.idleSeconds * 100, 60_000)
   }
 
@@ -45,76 +63,80 @@ export class PostgresSessionStore implements SessionStore {
   }
 
   destroy(id: string, callback: Callback): void {
-    this.db.session.deleteMany({ where: { id } }).then(() => callback(), callback)
+    this.delete(id).then(() => callback(), callback)
+  }
+
+  private async delete(id: string): Promise<void> {
+    await this.db.sql.execute(Prisma.sql`DELETE FROM "Session" WHERE id = ${id}`)
   }
 
   private async load(id: string): Promise<Session | null> {
-    const [row] = await queryRows<SessionRow>(
-      this.db,
+    const row = await this.db.sql.firstRow(
       Prisma.sql`
-      SELECT s.data, s."userId", s."isRemembered", s."lastSeenAt", s."expiresAt", u.email,
+      SELECT s.data, s."userId", s."isRemembered", s."createdAt", s."lastSeenAt", s."expiresAt", u.email,
         (CASE WHEN s."userId" IS NULL
           THEN (SELECT COALESCE(SUM(c.quantity), 0) FROM "CartItem" c WHERE c."sessionId" = s.id)
           ELSE (SELECT COALESCE(SUM(c.quantity), 0) FROM "CartItem" c WHERE c."userId" = s."userId")
         END)::int AS "cartCount"
       FROM "Session" s LEFT JOIN "User" u ON u.id = s."userId"
       WHERE s.id = ${id}`,
+      decodeSessionRow,
     )
-    if (row === undefined) return null
-    const now = this.clock.now().getTime()
-    const lastSeenAt = Date.parse(row.lastSeenAt)
-    if (this.hasEnded(row.isRemembered, lastSeenAt, Date.parse(row.expiresAt), now)) {
-      await this.db.session.deleteMany({ where: { id } })
+    if (row === null) return null
+    const now = this.clock.now()
+    if (this.hasEnded(row, now)) {
+      await this.delete(id)
       return null
     }
-    if (now - lastSeenAt >= this.#touchAfterMs) {
-      await execute(this.db, Prisma.sql`UPDATE "Session" SET "lastSeenAt" = ${new Date(now)} WHERE id = ${id}`)
+    let { lastSeenAt } = row
+    if (now.getTime() - lastSeenAt.getTime() >= this.#touchAfterMs) {
+      await this.db.sql.execute(Prisma.sql`UPDATE "Session" SET "lastSeenAt" = ${now} WHERE id = ${id}`)
+      lastSeenAt = now
     }
+    const stored: StoredRecord = { createdAt: row.createdAt, lastSeenAt, expiresAt: row.expiresAt }
     const viewer: Viewer = { email: row.email, cartCount: row.cartCount }
-    const data = JSON.parse(row.data) as Record<string, unknown>
-    return { ...data, userId: row.userId ?? undefined, isRemembered: row.isRemembered, viewer } as Session
+    return { ...row.data, userId: row.userId ?? undefined, isRemembered: row.isRemembered, stored, viewer } as Session
   }
 
-  private hasEnded(isRemembered: boolean, lastSeenAt: number, expiresAt: number, now: number): boolean {
-    if (expiresAt <= now) return true
-    return !isRemembered && lastSeenAt + this.lifetimes.idleSeconds * 1000 <= now
+  private hasEnded(row: SessionRow, now: Date): boolean {
+    if (row.expiresAt <= now) return true
+    return !row.isRemembered && row.lastSeenAt.getTime() + this.lifetimes.idleSeconds * 1000 <= now.getTime()
   }
 
   private async save(id: string, session: Session): Promise<void> {
-    const { viewer, userId, isRemembered = false, userAgent = '', ...data } = session
+    // `stored` and `viewer` are the store's own view of the row, never data to persist.
+    const { stored, viewer: _viewer, userId, isRemembered = false, userAgent = '', ...data } = session
     const now = this.clock.now()
-    if (viewer !== undefined) {
+    if (stored !== undefined) {
       // Loaded from this store: update only. Upserting here could bring back a session that a
       // concurrent request (a sign-out) has just deleted, and an ended id is never taken up again.
-      // The most frequent write (a flash message), so it goes past the client (see direct-sql.ts).
-      await execute(
-        this.db,
+      await this.db.sql.execute(
         Prisma.sql`
           UPDATE "Session" SET data = ${JSON.stringify(data)}::jsonb, "userId" = ${userId ?? null}, "lastSeenAt" = ${now}
           WHERE id = ${id}`,
       )
       return
     }
-    const json = JSON.parse(JSON.stringify(data))
-    const lifetimeSeconds = isRemembered ? this.lifetimes.rememberMaxSeconds : this.lifetimes.maxSeconds
-    const fields = {
-      data: json,
-      userId: userId ?? null,
-      isRemembered,
-      userAgent: userAgent.slice(0, 512),
-      lastSeenAt: now,
-      expiresAt: new Date(now.getTime() + lifetimeSeconds * 1000),
-    }
     // New in this request (a first cart line, or a sign-in's regenerated id, which is saved twice).
-    await this.db.session.upsert({ where: { id }, create: { id, createdAt: now, ...fields }, update: fields })
+    const lifetimeSeconds = isRemembered ? this.lifetimes.rememberMaxSeconds : this.lifetimes.maxSeconds
+    const expiresAt = new Date(now.getTime() + lifetimeSeconds * 1000)
+    await this.db.sql.execute(
+      Prisma.sql`
+        INSERT INTO "Session" (id, data, "userId", "isRemembered", "userAgent", "createdAt", "lastSeenAt", "expiresAt")
+        VALUES (${id}, ${JSON.stringify(data)}::jsonb, ${userId ?? null}, ${isRemembered}, ${userAgent.slice(0, 512)},
+          ${now}, ${now}, ${expiresAt})
+        ON CONFLICT (id) DO UPDATE SET data = EXCLUDED.data, "userId" = EXCLUDED."userId",
+          "isRemembered" = EXCLUDED."isRemembered", "userAgent" = EXCLUDED."userAgent",
+          "lastSeenAt" = EXCLUDED."lastSeenAt", "expiresAt" = EXCLUDED."expiresAt"`,
+    )
   }
 }
 
 /** Deletes every session past its idle or absolute limit (their guest carts go with them). */
-export async function sweepExpiredSessions(db: Db, lifetimes: SessionLifetimes, now: Date): Promise<number> {
+export async function sweepExpiredSessions(db: Database, lifetimes: SessionLifetimes, now: Date): Promise<number> {
   const idleCutoff = new Date(now.getTime() - lifetimes.idleSeconds * 1000)
-  const { count } = await db.session.deleteMany({
-    where: { OR: [{ expiresAt: { lte: now } }, { isRemembered: false, lastSeenAt: { lte: idleCutoff } }] },
-  })
-  return count
+  return db.sql.execute(
+    Prisma.sql`DELETE FROM "Session"
+      WHERE "expiresAt" <= ${now} OR (NOT "isRemembered" AND "lastSeenAt" <= ${idleCutoff})`,
+  )
 }

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { SessionLifetimes } from '../config.ts'
 import type { Clock } from '../shared/clock.ts'
-import { PostgresSessionStore, type Viewer } from './session-store.ts'
+import { PostgresSessionStore, type StoredRecord, type Viewer } from './session-store.ts'
 
 declare module 'fastify' {
   interface Session {
@@ -14,7 +14,9 @@ declare module 'fastify' {
     userAgent?: string
     /** A message shown once, on the next page. */
     flash?: string
-    /** Present only on a session loaded from the store; see session-store.ts. */
+    /** Set by the store on load, and only there: the session has a row (see session-store.ts). */
+    stored?: StoredRecord
+    /** What the page header shows, loaded with the session; display data, never persisted. */
     viewer?: Viewer
   }
 }

@@ -34,7 +34,7 @@ async function twoClients(t: Parameters<typeof startVisit>[0]) {
 }
 
 const publicIdOf = async (db: Awaited<ReturnType<typeof twoClients>>['db'], visitor: Visitor) =>
-  (await db.session.findUniqueOrThrow({ where: { id: sessionIdOf(visitor) } })).publicId
+  (await db.prisma.session.findUniqueOrThrow({ where: { id: sessionIdOf(visitor) } })).publicId
 
 /** The table's rows: browser text and whether the row is marked as this session. */
 function sessionRows(html: string) {
@@ -99,7 +99,7 @@ test('an account page lists no session that has ended, even before the sweep del
   laptop.clock.advance(100)
   const page = await laptop.get('/account/sessions')
   assert.deepEqual(sessionRows(page.body), [{ browser: 'Firefox 133 on Linux', isCurrent: true }])
-  assert.equal(await db.session.count({ where: { id: sessionIdOf(desktop) } }), 1, 'not yet swept')
+  assert.equal(await db.prisma.session.count({ where: { id: sessionIdOf(desktop) } }), 1, 'not yet swept')
 })
 
 test("signing out another session ends it: that client's next request is a guest's", async (t) => {
@@ -108,7 +108,7 @@ test("signing out another session ends it: that client's next request is a guest
   const res = await laptop.submit('/account/sessions', {}, `/account/sessions/${await publicIdOf(db, desktop)}/delete`)
   assert.equal(res.statusCode, 303)
   assert.equal(res.headers.location, '/account/sessions')
-  assert.equal(await db.session.count({ where: { id: desktopSessionId } }), 0)
+  assert.equal(await db.prisma.session.count({ where: { id: desktopSessionId } }), 0)
   const desktopHome = await desktop.get('/')
   assert.equal(signedInEmailOf(desktopHome.body), null)
   assert.equal((await desktop.get('/account')).statusCode, 303)
@@ -176,7 +176,7 @@ test("the current session's button signs out like /logout", async (t) => {
   assert.equal(res.statusCode, 303)
   assert.equal(res.headers.location, '/')
   assert.equal(setCookieOf(res, 'sid')?.value, '')
-  assert.equal(await db.session.count({ where: { id: laptopSessionId } }), 0)
+  assert.equal(await db.prisma.session.count({ where: { id: laptopSessionId } }), 0)
   assert.equal(signedInEmailOf((await laptop.get('/')).body), null)
   assert.equal((await desktop.get('/account')).statusCode, 200)
 })

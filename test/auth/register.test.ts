@@ -24,8 +24,8 @@ test('registering creates the account, signs in and sends the visitor to their a
   const account = await visit.get('/account')
   assert.equal(account.statusCode, 200)
   assert.equal(signedInEmailOf(account.body), email)
-  const user = await visit.db.user.findUniqueOrThrow({ where: { email } })
-  const session = await visit.db.session.findUniqueOrThrow({ where: { id: sessionIdOf(visit) } })
+  const user = await visit.db.prisma.user.findUniqueOrThrow({ where: { email } })
+  const session = await visit.db.prisma.session.findUniqueOrThrow({ where: { id: sessionIdOf(visit) } })
   assert.equal(session.userId, user.id)
 })
 
@@ -33,15 +33,15 @@ test('a registered email is stored trimmed and in lower case', async (t) => {
   const visit = await startVisit(t, { databaseUrl })
   const res = await visit.submit('/register', { email: '  Ann.Lee@X.Test ', password: PASSWORD })
   assert.equal(res.statusCode, 303)
-  assert.equal(await visit.db.user.count({ where: { email: 'ann.lee@x.test' } }), 1)
-  assert.equal(await visit.db.user.count({ where: { email: { contains: 'Ann.Lee' } } }), 0)
+  assert.equal(await visit.db.prisma.user.count({ where: { email: 'ann.lee@x.test' } }), 1)
+  assert.equal(await visit.db.prisma.user.count({ where: { email: { contains: 'Ann.Lee' } } }), 0)
 })
 
 test('the stored password is an argon2id hash, never the password itself', async (t) => {
   const visit = await startVisit(t, { databaseUrl })
   const email = uniqueEmail()
   await visit.submit('/register', { email, password: PASSWORD })
-  const user = await visit.db.user.findUniqueOrThrow({ where: { email } })
+  const user = await visit.db.prisma.user.findUniqueOrThrow({ where: { email } })
   const [, algorithm, , parameters = ''] = user.passwordHash.split('$')
   assert.equal(algorithm, 'argon2id')
   // At least OWASP's minimum: 19 MiB of memory, 2 passes, 1 lane.
@@ -62,13 +62,13 @@ const badInputs = [
 for (const input of badInputs) {
   test(`${input.case} is refused with 400, a message at that field and the email kept`, async (t) => {
     const visit = await startVisit(t, { databaseUrl })
-    const usersBefore = await visit.db.user.count()
+    const usersBefore = await visit.db.prisma.user.count()
     const res = await visit.submit('/register', { email: input.email, password: input.password })
     assert.equal(res.statusCode, 400)
     assert.deepEqual(erroredFields(res.body), [input.field])
     assert.ok(res.body.includes(`autocomplete="email" value="${input.email}"`), 'the email is shown again')
     assert.ok(!res.body.includes(input.password), 'the password is not shown again')
-    assert.equal(await visit.db.user.count(), usersBefore)
+    assert.equal(await visit.db.prisma.user.count(), usersBefore)
     assert.equal(visit.cookies.has('sid'), false)
   })
 }
@@ -119,7 +119,7 @@ for (const variant of ['same', 'Capitalised', ' leading space', 'UPPER CASE AND 
     )
     assert.ok(res.body.includes(`value="${email}"`))
     assert.ok(!res.body.includes('another password'))
-    assert.equal(await visit.db.user.count({ where: { email: { equals: email, mode: 'insensitive' } } }), 1)
+    assert.equal(await visit.db.prisma.user.count({ where: { email: { equals: email, mode: 'insensitive' } } }), 1)
     assert.equal(signedInEmailOf(res.body), null)
   })
 }
@@ -131,7 +131,7 @@ test('two registrations of one email at the same moment make one account and one
   const post = () => visit.post('/register', { _csrf: token, email, password: PASSWORD })
   const statuses = (await Promise.all([post(), post()])).map((res) => res.statusCode).sort()
   assert.deepEqual(statuses, [303, 409])
-  assert.equal(await visit.db.user.count({ where: { email } }), 1)
+  assert.equal(await visit.db.prisma.user.count({ where: { email } }), 1)
 })
 
 test('repeated or missing fields are a 400 with the form, not an error page', async (t) => {
@@ -160,9 +160,9 @@ test("a guest's cart lines move to the new account, and the guest session ends",
   const email = uniqueEmail()
   await visit.submit('/register', { email, password: PASSWORD })
   assert.notEqual(sessionIdOf(visit), guestId)
-  assert.equal(await visit.db.session.count({ where: { id: guestId } }), 0)
-  const user = await visit.db.user.findUniqueOrThrow({ where: { email } })
-  assert.equal(await visit.db.cartItem.count({ where: { userId: user.id } }), 1)
+  assert.equal(await visit.db.prisma.session.count({ where: { id: guestId } }), 0)
+  const user = await visit.db.prisma.user.findUniqueOrThrow({ where: { email } })
+  assert.equal(await visit.db.prisma.cartItem.count({ where: { userId: user.id } }), 1)
   assert.match((await visit.get('/cart')).body, /data-testid="cart-count"[^>]*>1</)
 })
 
@@ -170,6 +170,6 @@ test('the session row never holds the password', async (t) => {
   const visit = await startVisit(t, { databaseUrl })
   await visit.submit('/register', { email: uniqueEmail(), password: PASSWORD })
   await visit.get('/account')
-  const session = await visit.db.session.findUniqueOrThrow({ where: { id: sessionIdOf(visit) } })
+  const session = await visit.db.prisma.session.findUniqueOrThrow({ where: { id: sessionIdOf(visit) } })
   assert.ok(!JSON.stringify(session).includes(PASSWORD))
 })

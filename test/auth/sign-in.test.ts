@@ -27,7 +27,7 @@ test('the right password signs in and sends the visitor to their account page', 
   const res = await signIn(visit, email)
   assert.equal(res.statusCode, 303)
   assert.equal(res.headers.location, '/account')
-  const session = await visit.db.session.findUniqueOrThrow({ where: { id: sessionIdOf(visit) } })
+  const session = await visit.db.prisma.session.findUniqueOrThrow({ where: { id: sessionIdOf(visit) } })
   assert.equal(session.userId, user.id)
   const account = await visit.get('/account')
   assert.equal(account.statusCode, 200)
@@ -75,7 +75,7 @@ test('a guest session id planted before sign-in is worthless afterwards (session
   const plantedCookie = visit.cookies.get('sid') as string
   const plantedId = sessionIdOf(visit) as string
   await signIn(visit, email)
-  assert.equal(await visit.db.session.count({ where: { id: plantedId } }), 0, 'the guest row is gone')
+  assert.equal(await visit.db.prisma.session.count({ where: { id: plantedId } }), 0, 'the guest row is gone')
 
   const attacker = new Visitor(visit.app)
   attacker.cookies.set('sid', plantedCookie)
@@ -97,7 +97,7 @@ test("a guest's cart lines come along to the account at sign-in", async (t) => {
   await signIn(visit, email)
   const cart = await visit.get('/cart')
   assert.match(cart.body, /data-testid="cart-count"[^>]*>2</)
-  assert.equal(await visit.db.cartItem.count({ where: { userId: user.id } }), 1)
+  assert.equal(await visit.db.prisma.cartItem.count({ where: { userId: user.id } }), 1)
 })
 
 test('signing in as someone else ends the session of the first account in this browser', async (t) => {
@@ -109,7 +109,7 @@ test('signing in as someone else ends the session of the first account in this b
   const firstId = sessionIdOf(visit)
   await signIn(visit, second)
   assert.notEqual(sessionIdOf(visit), firstId)
-  assert.equal(await visit.db.session.count({ where: { id: firstId } }), 0)
+  assert.equal(await visit.db.prisma.session.count({ where: { id: firstId } }), 0)
   assert.equal(signedInEmailOf((await visit.get('/')).body), second)
 })
 
@@ -178,7 +178,7 @@ test('signing out ends the session on the server, clears the cookie and goes hom
   assert.ok(cleared)
   assert.equal(cleared.value, '')
   assert.ok(cleared.expires && cleared.expires.getTime() < Date.now())
-  assert.equal(await visit.db.session.count({ where: { id: sessionId } }), 0)
+  assert.equal(await visit.db.prisma.session.count({ where: { id: sessionId } }), 0)
   const home = await visit.get('/')
   assert.equal(signedInEmailOf(home.body), null)
 })

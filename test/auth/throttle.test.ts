@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { reserveAttempt } from '../../src/auth/throttle.ts'
-import type { Db } from '../../src/db/client.ts'
+import type { Database } from '../../src/db/client.ts'
 import {
   addToCart,
   createAccount,
@@ -154,7 +154,7 @@ test('attempts refused for their client address do not count against the email',
   await createAccount(visit.db, email)
   // The address's 50 failures, recorded directly: counting them is the test above.
   const failedAt = visit.clock.now()
-  await visit.db.loginFailure.createMany({
+  await visit.db.prisma.loginFailure.createMany({
     data: Array.from({ length: 50 }, () => ({ key: `ip:${address}`, failedAt })),
   })
   const token = await visit.csrfToken('/login')
@@ -208,10 +208,10 @@ test('parallel attempts at one email hold one database connection at a time, not
   let open = 0
   let mostOpen = 0
   // The real database, with its transactions counted while they are open.
-  const countingDb = new Proxy(db, {
+  const countingPrisma = new Proxy(db.prisma, {
     get(target, property, receiver) {
       if (property !== '$transaction') return Reflect.get(target, property, receiver)
-      return async (...args: Parameters<Db['$transaction']>) => {
+      return async (...args: Parameters<Database['prisma']['$transaction']>) => {
         mostOpen = Math.max(mostOpen, ++open)
         try {
           return await (target.$transaction as (...a: unknown[]) => Promise<unknown>)(...args)
@@ -221,6 +221,7 @@ test('parallel attempts at one email hold one database connection at a time, not
       }
     },
   })
+  const countingDb = { ...db, prisma: countingPrisma }
   const keys = { email: uniqueEmail(), ip: uniqueAddress() }
   const reservations = await Promise.all(Array.from({ length: 20 }, () => reserveAttempt(countingDb, clock, keys)))
   assert.equal(reservations.filter((reservation) => reservation.isAllowed).length, 5)

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import pg from 'pg'
 import { createUser } from '../../src/auth/users.ts'
-import type { Db } from '../../src/db/client.ts'
+import type { Database } from '../../src/db/client.ts'
 import { startVisit } from '../helpers/app.ts'
 import { addToCart, cartRows, onlySessionId, PASSWORD, product, signUpAndIn } from '../helpers/shopper.ts'
 import { findForm, type Visitor } from '../helpers/visitor.ts'
@@ -16,7 +16,7 @@ async function addAtOnce(visit: Visitor, productId: number, count: number, quant
   return responses.map((res) => res.statusCode)
 }
 
-async function guestWithSession(visit: Visitor, db: Db) {
+async function guestWithSession(visit: Visitor, db: Database) {
   // The session must exist first: without a cookie, each of the parallel posts would start a session of its own.
   await addToCart(visit, (await product(db, 'soy-candle')).id)
   return { sessionId: await onlySessionId(db) }
@@ -43,7 +43,7 @@ test("20 adds of one product at the same moment all count in a signed-in shopper
 test('adds of different products at the same moment all land', async (t) => {
   const visit = await startVisit(t)
   const owner = await guestWithSession(visit, visit.db)
-  const products = await visit.db.product.findMany({ orderBy: { id: 'asc' } })
+  const products = await visit.db.prisma.product.findMany({ orderBy: { id: 'asc' } })
   const _csrf = await visit.csrfToken()
   const responses = await Promise.all(
     products.map((p) => visit.post('/cart/items', { _csrf, productId: String(p.id), quantity: '2' })),
@@ -101,10 +101,10 @@ test('adds racing a sign-in in another tab are each moved to the account or refu
     [],
   )
   // Every add that said "added" is in a cart: the account's, or (sent after the guest session ended) a new guest's.
-  const mugLines = await visit.db.cartItem.findMany({ where: { productId: mug.id } })
+  const mugLines = await visit.db.prisma.cartItem.findMany({ where: { productId: mug.id } })
   const counted = mugLines.reduce((sum, line) => sum + line.quantity, 0)
   assert.equal(counted, statuses.filter((status) => status === 303).length)
-  assert.equal(await visit.db.cartItem.count({ where: { userId: user.id, productId: { not: mug.id } } }), 1)
+  assert.equal(await visit.db.prisma.cartItem.count({ where: { userId: user.id, productId: { not: mug.id } } }), 1)
 })
 
 test('an add that finds its guest session ended while it waited answers 409 with a message and adds nothing', async (t) => {
@@ -126,7 +126,7 @@ test('an add that finds its guest session ended while it waited answers 409 with
     const res = await pending
     assert.equal(res.statusCode, 409)
     assert.match(res.body, /Your cart has just moved/)
-    assert.equal(await visit.db.cartItem.count({ where: { productId: mug.id } }), 0)
+    assert.equal(await visit.db.prisma.cartItem.count({ where: { productId: mug.id } }), 0)
   } finally {
     await Promise.all([merge.end(), observer.end()])
   }

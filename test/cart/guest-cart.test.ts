@@ -13,12 +13,12 @@ test("a guest's first add stores a session that owns the line, and the cookie ca
   assert.ok(sid, 'the add sets the session cookie')
   assert.equal(sid.httpOnly, true)
   assert.equal(sid.sameSite, 'Lax')
-  const [session, ...others] = await visit.db.session.findMany()
+  const [session, ...others] = await visit.db.prisma.session.findMany()
   assert.ok(session)
   assert.equal(others.length, 0)
   assert.equal(session.userId, null)
   assert.ok(sid.value.startsWith(`${session.id}.`), 'the cookie is the signed session id')
-  const items = await visit.db.cartItem.findMany()
+  const items = await visit.db.prisma.cartItem.findMany()
   assert.deepEqual(
     items.map(({ sessionId, userId, productId, quantity }) => ({ sessionId, userId, productId, quantity })),
     [{ sessionId: session.id, userId: null, productId: mug.id, quantity: 2 }],
@@ -51,7 +51,7 @@ test('a new guest sees an empty cart, and looking at it stores nothing', async (
   assert.equal(res.statusCode, 200)
   assert.match(res.body, /Your cart is empty\./)
   assert.ok(!visit.cookies.has('sid'))
-  assert.equal(await visit.db.session.count(), 0)
+  assert.equal(await visit.db.prisma.session.count(), 0)
 })
 
 test("a guest's cart is still there on later requests", async (t) => {
@@ -65,7 +65,7 @@ test("a guest's cart is still there on later requests", async (t) => {
   assert.match(cart.body, /Enamel Camp Mug/)
   assert.match(cart.body, /Brass Ballpoint Pen/)
   assert.match(cart.body, /Total \(5 items\)/)
-  assert.equal(await visit.db.session.count(), 1)
+  assert.equal(await visit.db.prisma.session.count(), 1)
 })
 
 test("a guest's cart survives a restart of the app", async (t) => {
@@ -83,7 +83,7 @@ test("a guest's cart survives a restart of the app", async (t) => {
   // …and the restarted app accepts the forms of the page it served.
   const res = await browser.submit('/cart', { quantity: '7' }, `/cart/items/${mug.id}`)
   assert.equal(res.statusCode, 303)
-  const [session] = await second.db.session.findMany()
+  const [session] = await second.db.prisma.session.findMany()
   assert.deepEqual(await cartRows(second.db, { sessionId: session?.id ?? '' }), { [mug.id]: 7 })
 })
 
@@ -109,6 +109,6 @@ test("a guest's cart ends with the session: an idle guest comes back to an empty
   visit.clock.advance(visit.config.session.idleSeconds + 1)
   const cart = await visit.get('/cart')
   assert.match(cart.body, /Your cart is empty\./)
-  assert.equal(await visit.db.cartItem.count(), 0)
-  assert.equal(await visit.db.session.count(), 0)
+  assert.equal(await visit.db.prisma.cartItem.count(), 0)
+  assert.equal(await visit.db.prisma.session.count(), 0)
 })

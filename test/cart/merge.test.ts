@@ -27,8 +27,8 @@ test("signing in moves the guest's lines into the account's cart and leaves none
 
   await signIn(visit, 'ann@example.test')
   assert.deepEqual(await cartRows(visit.db, { userId: user.id }), { [mug.id]: 2, [pen.id]: 1 })
-  assert.equal(await visit.db.cartItem.count({ where: { sessionId: guestSessionId } }), 0)
-  assert.equal(await visit.db.cartItem.count({ where: { sessionId: { not: null } } }), 0)
+  assert.equal(await visit.db.prisma.cartItem.count({ where: { sessionId: guestSessionId } }), 0)
+  assert.equal(await visit.db.prisma.cartItem.count({ where: { sessionId: { not: null } } }), 0)
   const cart = await visit.get('/cart')
   assert.match(cart.body, /Enamel Camp Mug/)
   assert.match(cart.body, /Brass Ballpoint Pen/)
@@ -60,9 +60,9 @@ test("registering moves the guest's lines into the new account's cart", async (t
   const guestSessionId = await onlySessionId(visit.db)
   const res = await visit.submit('/register', { email: 'new@example.test', password: PASSWORD })
   assert.equal(res.statusCode, 303)
-  const user = await visit.db.user.findUniqueOrThrow({ where: { email: 'new@example.test' } })
+  const user = await visit.db.prisma.user.findUniqueOrThrow({ where: { email: 'new@example.test' } })
   assert.deepEqual(await cartRows(visit.db, { userId: user.id }), { [mug.id]: 4 })
-  assert.equal(await visit.db.cartItem.count({ where: { sessionId: guestSessionId } }), 0)
+  assert.equal(await visit.db.prisma.cartItem.count({ where: { sessionId: guestSessionId } }), 0)
   assert.equal(headerCount((await visit.get('/account')).body), 4)
 })
 

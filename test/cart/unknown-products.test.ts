@@ -37,7 +37,7 @@ test("a guest's add of a product that is not there stores no session", async (t)
   const visit = await startVisit(t)
   const res = await visit.post('/cart/items', { _csrf: await visit.csrfToken(), productId: '999999' })
   assert.equal(res.statusCode, 404)
-  assert.equal(await visit.db.session.count(), 0)
+  assert.equal(await visit.db.prisma.session.count(), 0)
   assert.ok(!visit.cookies.has('sid'))
 })
 
@@ -62,7 +62,7 @@ test('a guest with no cart who removes a line makes no session', async (t) => {
   const visit = await startVisit(t)
   const res = await visit.post('/cart/items/1/delete', { _csrf: await visit.csrfToken('/') })
   assert.equal(res.statusCode, 303)
-  assert.equal(await visit.db.session.count(), 0)
+  assert.equal(await visit.db.prisma.session.count(), 0)
   assert.ok(!visit.cookies.has('sid'))
 })
 
@@ -87,7 +87,7 @@ for (const [what, fields] of [
     const productId = fields.quantity === '0' ? '1' : '999999'
     const res = await visit.post(`/cart/items/${productId}`, { _csrf: await visit.csrfToken('/'), ...fields })
     assert.equal(res.statusCode, fields.quantity === '0' ? 303 : 404)
-    assert.equal(await visit.db.session.count(), 0)
+    assert.equal(await visit.db.prisma.session.count(), 0)
     assert.ok(!visit.cookies.has('sid'))
   })
 }

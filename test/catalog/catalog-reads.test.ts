@@ -19,7 +19,7 @@ const settle = () => new Promise((resolve) => setImmediate(resolve))
 test('a price change shows on the next page view', async (t) => {
   const visit = await startVisit(t)
   assert.match((await visit.get('/')).body, /\$24\.00/)
-  await visit.db.product.update({ where: { slug: 'canvas-tote' }, data: { priceCents: 2599 } })
+  await visit.db.prisma.product.update({ where: { slug: 'canvas-tote' }, data: { priceCents: 2599 } })
   const catalog = await visit.get('/')
   assert.match(catalog.body, /\$25\.99/)
   assert.doesNotMatch(catalog.body, /\$24\.00/)
@@ -27,9 +27,9 @@ test('a price change shows on the next page view', async (t) => {
 
 test('a renamed product shows renamed on its page and in the cart message at once', async (t) => {
   const visit = await startVisit(t)
-  const tote = await visit.db.product.findUniqueOrThrow({ where: { slug: 'canvas-tote' } })
+  const tote = await visit.db.prisma.product.findUniqueOrThrow({ where: { slug: 'canvas-tote' } })
   assert.match((await visit.get(`/products/${tote.id}`)).body, /Canvas Tote Bag/)
-  await visit.db.product.update({ where: { id: tote.id }, data: { name: 'Linen Tote Bag' } })
+  await visit.db.prisma.product.update({ where: { id: tote.id }, data: { name: 'Linen Tote Bag' } })
   assert.match((await visit.get(`/products/${tote.id}`)).body, /<h1>Linen Tote Bag<\/h1>/)
   await visit.submit('/', { productId: String(tote.id) }, '/cart/items')
   assert.match((await visit.get('/')).body, /Added Linen Tote Bag to your cart/)
@@ -40,18 +40,18 @@ test('a change made through another instance shows on the next page view of this
   const second = await startApp(t, { databaseUrl: first.config.databaseUrl })
   const visitor = new Visitor(second.app)
   assert.match((await visitor.get('/')).body, /\$24\.00/)
-  await first.db.product.update({ where: { slug: 'canvas-tote' }, data: { priceCents: 1999 } })
+  await first.db.prisma.product.update({ where: { slug: 'canvas-tote' }, data: { priceCents: 1999 } })
   assert.match((await visitor.get('/')).body, /\$19\.99/)
 })
 
 test('a product added or deleted shows on the next page view', async (t) => {
   const visit = await startVisit(t)
-  const added = await visit.db.product.create({
+  const added = await visit.db.prisma.product.create({
     data: { slug: 'new', name: 'Oak Bookend', description: 'd', priceCents: 1200, imagePath: '/x.svg' },
   })
   assert.equal((await visit.get(`/products/${added.id}`)).statusCode, 200)
   assert.match((await visit.get('/')).body, /Oak Bookend/)
-  await visit.db.product.delete({ where: { id: added.id } })
+  await visit.db.prisma.product.delete({ where: { id: added.id } })
   assert.equal((await visit.get(`/products/${added.id}`)).statusCode, 404)
   assert.doesNotMatch((await visit.get('/')).body, /Oak Bookend/)
 })

@@ -10,7 +10,7 @@ test('the catalog lists every product with its name, price and an add-to-cart fo
   const res = await visit.get('/')
   assert.equal(res.statusCode, 200)
   assert.match(res.headers['content-type'] as string, /text\/html/)
-  const products = await visit.db.product.findMany()
+  const products = await visit.db.prisma.product.findMany()
   assert.ok(products.length >= 12)
   assert.match(res.body, /Canvas Tote Bag/)
   assert.match(res.body, /\$24\.00/)
@@ -29,7 +29,7 @@ test('the header shows an empty cart and the sign-in and register links to a gue
 
 test('a product page shows the product with an add-to-cart form', async (t) => {
   const visit = await startVisit(t)
-  const product = await visit.db.product.findUniqueOrThrow({ where: { slug: 'brass-pen' } })
+  const product = await visit.db.prisma.product.findUniqueOrThrow({ where: { slug: 'brass-pen' } })
   const res = await visit.get(`/products/${product.id}`)
   assert.equal(res.statusCode, 200)
   assert.match(res.body, /<h1>Brass Ballpoint Pen<\/h1>/)
@@ -50,7 +50,7 @@ for (const id of ['999999', 'abc', '0', '-1', '1.5', '99999999999999999999', '%0
 
 test('product text is escaped, never run as markup', async (t) => {
   const visit = await startVisit(t)
-  await visit.db.product.create({
+  await visit.db.prisma.product.create({
     data: { slug: 'x', name: '<script>alert(1)</script>', description: 'd', priceCents: 100, imagePath: '/x.svg' },
   })
   const res = await visit.get('/')
@@ -60,10 +60,10 @@ test('product text is escaped, never run as markup', async (t) => {
 
 test('seeding again adds nothing and leaves changed products as they are', async (t) => {
   const visit = await startVisit(t)
-  await visit.db.product.update({ where: { slug: 'camp-mug' }, data: { priceCents: 999 } })
+  await visit.db.prisma.product.update({ where: { slug: 'camp-mug' }, data: { priceCents: 999 } })
   assert.equal(await seedCatalog(visit.db), 0)
-  assert.equal(await visit.db.product.count(), demoProducts.length)
-  const mug = await visit.db.product.findUniqueOrThrow({ where: { slug: 'camp-mug' } })
+  assert.equal(await visit.db.prisma.product.count(), demoProducts.length)
+  const mug = await visit.db.prisma.product.findUniqueOrThrow({ where: { slug: 'camp-mug' } })
   assert.equal(mug.priceCents, 999)
 })
 
@@ -80,6 +80,6 @@ test('browsing the catalog creates no session and sets no session cookie', async
   const first = await visit.get('/')
   await visit.get('/products/1')
   await visit.get('/')
-  assert.equal(await visit.db.session.count(), 0)
+  assert.equal(await visit.db.prisma.session.count(), 0)
   assert.ok(!first.cookies.some((cookie) => cookie.name === 'sid'))
 })

@@ -62,9 +62,9 @@ test('hostile input at volume never gets a 5xx or a glimpse of internals, and th
   const tokens = { ann: await ann.csrfToken('/cart'), guest: await guest.csrfToken('/cart') }
   const cookies = { ann: ann.cookieHeader(), guest: guest.cookieHeader(), nobody: '' }
   const annId = await userIdOf(db, email)
-  const guestSessionId = (await db.session.findFirstOrThrow({ where: { userId: null } })).id
+  const guestSessionId = (await db.prisma.session.findFirstOrThrow({ where: { userId: null } })).id
   const model: Record<'ann' | 'guest', Cart> = { ann: {}, guest: { 1: 1 } }
-  const productsBefore = await db.product.findMany({ orderBy: { id: 'asc' } })
+  const productsBefore = await db.prisma.product.findMany({ orderBy: { id: 'asc' } })
 
   /** Sends the request; its answer, or null when the shop refused it before reading it all (see isTooLarge). */
   function send(actor: Actor, method: 'GET' | 'POST', target: Buffer, fields: Field[] = [], encoding = FORM) {
@@ -149,10 +149,14 @@ test('hostile input at volume never gets a 5xx or a glimpse of internals, and th
 
   assert.deepEqual(await cartOf(db, { userId: annId }), model.ann, "the account's cart")
   assert.deepEqual(await cartOf(db, { sessionId: guestSessionId }), model.guest, "the guest's cart")
-  assert.equal(await db.user.count(), 1, 'no account was made')
-  assert.equal(await db.order.count(), 0, 'no order was made')
-  assert.equal(await db.session.count(), 2, 'no session was made or ended')
-  assert.deepEqual(await db.product.findMany({ orderBy: { id: 'asc' } }), productsBefore, 'the catalog is untouched')
+  assert.equal(await db.prisma.user.count(), 1, 'no account was made')
+  assert.equal(await db.prisma.order.count(), 0, 'no order was made')
+  assert.equal(await db.prisma.session.count(), 2, 'no session was made or ended')
+  assert.deepEqual(
+    await db.prisma.product.findMany({ orderBy: { id: 'asc' } }),
+    productsBefore,
+    'the catalog is untouched',
+  )
   assert.match((await ann.get('/account')).body, new RegExp(email), 'the account is still signed in')
   const statuses = [...counts.statuses].sort(([a], [b]) => a - b).map(([status, n]) => `${status}×${n}`)
   t.diagnostic(`${counts.hostile} hostile requests (${statuses.join(' ')}) and ${counts.valid} valid changes`)

@@ -65,7 +65,7 @@ test('concurrent adds spread over two instances all count', async (t) => {
     'every add is answered 303',
   )
   assert.deepEqual(await cartOf(db, { userId: await userIdOf(db, email) }), { 9: CONCURRENT_ADDS })
-  const guestSession = await db.session.findFirstOrThrow({ where: { userId: null } })
+  const guestSession = await db.prisma.session.findFirstOrThrow({ where: { userId: null } })
   assert.deepEqual(await cartOf(db, { sessionId: guestSession.id }), { 4: CONCURRENT_ADDS + 1 })
   assert.equal(cartCount((await guest.at(a.url).get('/cart')).body), CONCURRENT_ADDS + 1)
   t.diagnostic(`${answers.flat().length} concurrent adds over both instances, every one counted`)
@@ -79,11 +79,11 @@ test('two instances started at the same moment on an empty database both come up
   for (const shop of shops) t.after(() => shop.stop('SIGKILL'))
   await Promise.all(shops.map((shop) => shop.waitUntilHealthy()))
 
-  assert.equal(await db.product.count(), 12, 'the catalog is seeded once')
+  assert.equal(await db.prisma.product.count(), 12, 'the catalog is seeded once')
   const migrations = await readdir(path.resolve(import.meta.dirname, '../../prisma/migrations'), {
     withFileTypes: true,
   })
-  const applied = await db.$queryRaw<{ migration_name: string }[]>`SELECT migration_name FROM _prisma_migrations`
+  const applied = await db.prisma.$queryRaw<{ migration_name: string }[]>`SELECT migration_name FROM _prisma_migrations`
   assert.deepEqual(
     applied.map((row) => row.migration_name).sort(),
     migrations

@@ -81,11 +81,11 @@ test('over 3,200 requests of browsing, adds and sign-ins: no request fails, and 
     }
     assert.deepEqual(await cartOf(db, { userId: await userIdOf(db, email) }), expected, `${email}'s cart`)
   }
-  const guestLines = await db.cartItem.aggregate({ where: { userId: null }, _sum: { quantity: true } })
+  const guestLines = await db.prisma.cartItem.aggregate({ where: { userId: null }, _sum: { quantity: true } })
   const guestAdds = [...added].filter(([key]) => key.startsWith('guest-')).reduce((sum, [, count]) => sum + count, 0)
   assert.equal(guestLines._sum.quantity ?? 0, guestAdds, "the guests' carts hold every add")
-  assert.equal(await db.session.count(), ACCOUNTS + GUESTS, 'one live session per shopper, none left behind')
-  assert.equal(await db.loginFailure.count(), 0, 'no sign-in failed')
+  assert.equal(await db.prisma.session.count(), ACCOUNTS + GUESTS, 'one live session per shopper, none left behind')
+  assert.equal(await db.prisma.loginFailure.count(), 0, 'no sign-in failed')
 
   const sorted = latencies.toSorted((a, b) => a - b)
   const percentile = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]

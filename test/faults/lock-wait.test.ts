@@ -30,7 +30,7 @@ test('a checkout held up by a lock is cancelled after the statement timeout and 
     assert.match(held.body, /cannot reach its database/)
     assert.doesNotMatch(held.body, LEAK)
     assert.ok(waitedMs >= 2500 && waitedMs < 8000, `answered after ${Math.round(waitedMs)} ms`)
-    assert.equal(await visit.db.order.count(), 0)
+    assert.equal(await visit.db.prisma.order.count(), 0)
   } finally {
     await locker.end()
   }

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Db } from '../../src/db/client.ts'
+import type { Database } from '../../src/db/client.ts'
 import { Browser, LEAK, repeatUntil } from './helpers/browser.ts'
 import { startShopBehindProxy } from './helpers/proxied-shop.ts'
 import { addToCart, cartOf, createAccounts, orderedBy, signIn, userIdOf } from './helpers/shop-data.ts'
@@ -11,9 +11,9 @@ import { addToCart, cartOf, createAccounts, orderedBy, signIn, userIdOf } from '
 const ANSWER_BOUND_MS = 12_000
 const UNLOCK_BOUND_MS = 30_000
 
-async function abandonedTransactions(db: Db, databaseName: string): Promise<number> {
+async function abandonedTransactions(db: Database, databaseName: string): Promise<number> {
   for (let attempt = 0; attempt < 20; attempt++) {
-    const [row] = await db.$queryRaw<{ count: number }[]>`
+    const [row] = await db.prisma.$queryRaw<{ count: number }[]>`
       SELECT count(*)::int AS count FROM pg_stat_activity WHERE datname = ${databaseName} AND state = 'idle in transaction'`
     if (row?.count) return row.count
     await sleep(100)
@@ -44,7 +44,7 @@ test('a connection lost in the middle of a checkout makes no order, keeps the ca
   assert.ok(answer.ms < ANSWER_BOUND_MS, `the checkout answered after ${answer.ms} ms`)
   assert.doesNotMatch(answer.body, LEAK)
   // What PostgreSQL shows everyone else: no order, the whole cart (the stalled transaction never committed).
-  assert.equal(await db.order.count(), 0)
+  assert.equal(await db.prisma.order.count(), 0)
   assert.deepEqual(await cartOf(db, { userId }), cart)
   // The lost transaction still holds the cart's rows; once PostgreSQL ends it, the checkout goes through.
   const retry = await repeatUntil(
@@ -59,7 +59,7 @@ test('a connection lost in the middle of a checkout makes no order, keeps the ca
     'no attempt hangs',
   )
   assert.deepEqual(await orderedBy(db, userId), cart, 'the order holds exactly the cart')
-  assert.equal(await db.order.count(), 1)
+  assert.equal(await db.prisma.order.count(), 1)
   assert.deepEqual(await cartOf(db, { userId }), {})
   assert.ok(shop.isRunning)
   t.diagnostic(`checkout possible again after ${retry.ms} ms (${retry.pages.length} attempts)`)

@@ -25,7 +25,7 @@ for (const outage of ['refuse', 'blackhole', 'stall'] satisfies Outage[]) {
     const guestToken = await guest.csrfToken('/')
     assert.equal((await addToCart(guest, guestToken, 3, 4)).status, 303)
     const annId = await userIdOf(db, email)
-    const guestSessionId = (await db.session.findFirstOrThrow({ where: { userId: null } })).id
+    const guestSessionId = (await db.prisma.session.findFirstOrThrow({ where: { userId: null } })).id
     const before = { ann: await cartOf(db, { userId: annId }), guest: await cartOf(db, { sessionId: guestSessionId }) }
     // Several pooled connections, so that a stall catches more than one.
     await Promise.all(Array.from({ length: 6 }, () => ann.get('/')))
@@ -83,7 +83,7 @@ for (const outage of ['refuse', 'blackhole', 'stall'] satisfies Outage[]) {
 
     assert.deepEqual(await cartOf(db, { userId: annId }), before.ann, 'nothing written during the outage')
     assert.deepEqual(await cartOf(db, { sessionId: guestSessionId }), before.guest)
-    assert.equal(await db.order.count(), 0)
+    assert.equal(await db.prisma.order.count(), 0)
     assert.match((await ann.get('/account')).body, new RegExp(email), 'still signed in')
     assert.equal(cartCount((await ann.get('/cart')).body), 3)
     assert.equal(cartCount((await guest.get('/cart')).body), 4)

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Db } from '../../src/db/client.ts'
+import type { Database } from '../../src/db/client.ts'
 import { createTestDatabase } from '../helpers/database.ts'
 import { Browser, cartCount } from './helpers/browser.ts'
 import { oneShot } from './helpers/one-shot.ts'
@@ -18,9 +18,9 @@ function cartFor(i: number): Record<number, number> {
 }
 
 /** Transactions PostgreSQL has rolled back in this database, those of connections that died included. */
-async function rolledBack(db: Db, databaseUrl: string): Promise<number> {
-  await db.$executeRaw`SELECT pg_stat_clear_snapshot()`
-  const [row] = await db.$queryRaw<{ count: number }[]>`
+async function rolledBack(db: Database, databaseUrl: string): Promise<number> {
+  await db.prisma.$executeRaw`SELECT pg_stat_clear_snapshot()`
+  const [row] = await db.prisma.$queryRaw<{ count: number }[]>`
     SELECT xact_rollback::int AS count FROM pg_stat_database WHERE datname = ${new URL(databaseUrl).pathname.slice(1)}`
   return row?.count ?? 0
 }
@@ -63,7 +63,7 @@ test('kill -9 during many checkouts leaves every cart either wholly ordered or w
 
   let ordered = 0
   for (const [i, shopper] of shoppers.entries()) {
-    const orders = await db.order.count({ where: { userId: shopper.userId } })
+    const orders = await db.prisma.order.count({ where: { userId: shopper.userId } })
     const cart = await cartOf(db, { userId: shopper.userId })
     const inOrders = await orderedBy(db, shopper.userId)
     if (orders === 0) {
@@ -86,7 +86,7 @@ test('kill -9 during many checkouts leaves every cart either wholly ordered or w
     assert.equal(cartCount((await browser.get('/cart')).body), items, `${shopper.email} is still signed in`)
     if (items > 0) assert.equal((await browser.post('/checkout', { _csrf: shopper.token })).status, 303)
     assert.deepEqual(await orderedBy(db, shopper.userId), shopper.added)
-    assert.equal(await db.order.count({ where: { userId: shopper.userId } }), 1)
+    assert.equal(await db.prisma.order.count({ where: { userId: shopper.userId } }), 1)
   }
   t.diagnostic(
     `killed with ${ordered} of ${SHOPPERS} checkouts committed and ${cutOff} transactions cut off; ` +

@@ -3,7 +3,7 @@
 import { after, type TestContext } from 'node:test'
 import type { LightMyRequestResponse } from 'fastify'
 import { hashPassword } from '../../src/auth/passwords.ts'
-import type { Db } from '../../src/db/client.ts'
+import type { Database } from '../../src/db/client.ts'
 import { createTestDatabase } from './database.ts'
 import { findForm, type Visitor } from './visitor.ts'
 
@@ -29,13 +29,13 @@ export function uniqueEmail(name = 'ann'): string {
 const hashes = new Map<string, Promise<string>>()
 
 /** An account created in the database, for tests where the register form is not what is tested. */
-export async function createAccount(db: Db, email: string, password = PASSWORD) {
+export async function createAccount(db: Database, email: string, password = PASSWORD) {
   let hash = hashes.get(password)
   if (hash === undefined) {
     hash = hashPassword(password)
     hashes.set(password, hash)
   }
-  return db.user.create({ data: { email, passwordHash: await hash } })
+  return db.prisma.user.create({ data: { email, passwordHash: await hash } })
 }
 
 export type SignInOptions = { remember?: boolean; pageUrl?: string; headers?: Record<string, string> }

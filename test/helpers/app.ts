@@ -3,7 +3,7 @@ import type { TestContext } from 'node:test'
 import type { FastifyInstance } from 'fastify'
 import { type AppConfig, buildApp } from '../../src/app.ts'
 import { loadConfig } from '../../src/config.ts'
-import type { Db } from '../../src/db/client.ts'
+import type { Database } from '../../src/db/client.ts'
 import { createTestDatabase } from './database.ts'
 import { Visitor } from './visitor.ts'
 
@@ -20,7 +20,7 @@ export class TestClock {
   }
 }
 
-export type TestApp = { app: FastifyInstance; db: Db; clock: TestClock; config: AppConfig }
+export type TestApp = { app: FastifyInstance; db: Database; clock: TestClock; config: AppConfig }
 
 export async function startApp(
   t: Hooks,

@@ -2,18 +2,18 @@
 // form, adds through the real add-to-cart form, and what the header and the database say about the cart.
 import assert from 'node:assert/strict'
 import { createUser } from '../../src/auth/users.ts'
-import type { Db } from '../../src/db/client.ts'
+import type { Database } from '../../src/db/client.ts'
 import type { Fields, Visitor } from './visitor.ts'
 
 export const PASSWORD = 'correct horse battery staple'
 
 /** The seeded product with this slug. */
-export function product(db: Db, slug: string) {
-  return db.product.findUniqueOrThrow({ where: { slug } })
+export function product(db: Database, slug: string) {
+  return db.prisma.product.findUniqueOrThrow({ where: { slug } })
 }
 
 /** Creates the account (one argon2 hash) and signs the visitor in through /login. */
-export async function signUpAndIn(visit: Visitor, db: Db, email: string) {
+export async function signUpAndIn(visit: Visitor, db: Database, email: string) {
   const user = await createUser(db, email, PASSWORD)
   assert.ok(user, `could not create ${email}`)
   await signIn(visit, email)
@@ -43,20 +43,20 @@ export function flashOf(html: string): string | null {
 }
 
 /** productId → quantity of the cart lines a guest session or an account owns, straight from the database. */
-export async function cartRows(db: Db, owner: { sessionId: string } | { userId: number }) {
-  const rows = await db.cartItem.findMany({ where: owner, orderBy: { productId: 'asc' } })
+export async function cartRows(db: Database, owner: { sessionId: string } | { userId: number }) {
+  const rows = await db.prisma.cartItem.findMany({ where: owner, orderBy: { productId: 'asc' } })
   return Object.fromEntries(rows.map((row) => [row.productId, row.quantity]))
 }
 
 /** Every cart line in the database as `owner:productId=quantity`, to show that a rejected request changed nothing. */
-export async function allCartRows(db: Db): Promise<string[]> {
-  const rows = await db.cartItem.findMany({ orderBy: [{ id: 'asc' }] })
+export async function allCartRows(db: Database): Promise<string[]> {
+  const rows = await db.prisma.cartItem.findMany({ orderBy: [{ id: 'asc' }] })
   return rows.map((row) => `${row.userId ?? row.sessionId}:${row.productId}=${row.quantity}`)
 }
 
 /** The id of the one session row that owns guest lines: the visitor's guest session. */
-export async function onlySessionId(db: Db): Promise<string> {
-  const sessions = await db.session.findMany()
+export async function onlySessionId(db: Database): Promise<string> {
+  const sessions = await db.prisma.session.findMany()
   assert.equal(sessions.length, 1, 'expected exactly one stored session')
   return (sessions[0] as { id: string }).id
 }

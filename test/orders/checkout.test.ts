@@ -21,7 +21,7 @@ test('a guest who checks out is sent to sign in and back to the cart, and no ord
   const res = await visit.submit('/cart', {}, '/checkout')
   assert.equal(res.statusCode, 303)
   assert.equal(res.headers.location, '/login?next=%2Fcart')
-  assert.equal(await visit.db.order.count(), 0)
+  assert.equal(await visit.db.prisma.order.count(), 0)
 })
 
 test('after signing in from checkout, the guest is back on the cart with the lines kept and can check out', async (t) => {
@@ -47,7 +47,7 @@ test('checking out an empty cart answers 400 with the cart shown again and a mes
   assert.equal(res.statusCode, 400)
   assert.match(res.body, /<h1>Your cart<\/h1>/)
   assert.match(res.body, /Your cart is empty: add something before checking out\./)
-  assert.equal(await visit.db.order.count(), 0)
+  assert.equal(await visit.db.prisma.order.count(), 0)
 })
 
 test('checking out makes an order of the lines, sends the shopper to it and empties the cart', async (t) => {
@@ -59,7 +59,7 @@ test('checking out makes an order of the lines, sends the shopper to it and empt
   await addToCart(visit, blanket.id, { quantity: '2' })
   const res = await visit.submit('/cart', {}, '/checkout')
   assert.equal(res.statusCode, 303)
-  const order = await visit.db.order.findFirstOrThrow({ where: { userId: user.id }, include: { lines: true } })
+  const order = await visit.db.prisma.order.findFirstOrThrow({ where: { userId: user.id }, include: { lines: true } })
   assert.equal(res.headers.location, `/orders/${order.id}`)
   assert.deepEqual(
     order.lines
@@ -91,13 +91,13 @@ test('an order is made at the price of the moment of checkout, and later price c
   const user = await signUpAndIn(visit, visit.db, 'ann@example.test')
   const mug = await product(visit.db, 'camp-mug')
   await addToCart(visit, mug.id, { quantity: '2' })
-  await visit.db.product.update({ where: { id: mug.id }, data: { priceCents: 1750 } })
+  await visit.db.prisma.product.update({ where: { id: mug.id }, data: { priceCents: 1750 } })
   const res = await visit.submit('/cart', {}, '/checkout')
-  const order = await visit.db.order.findFirstOrThrow({ where: { userId: user.id }, include: { lines: true } })
+  const order = await visit.db.prisma.order.findFirstOrThrow({ where: { userId: user.id }, include: { lines: true } })
   assert.equal(order.lines[0]?.unitPriceCents, 1750)
   assert.equal(order.totalCents, 3500)
 
-  await visit.db.product.update({ where: { id: mug.id }, data: { priceCents: 999, name: 'Renamed Mug' } })
+  await visit.db.prisma.product.update({ where: { id: mug.id }, data: { priceCents: 999, name: 'Renamed Mug' } })
   const page = await visit.get(res.headers.location as string)
   assert.match(page.body, /Enamel Camp Mug/)
   assert.match(page.body, /\$17\.50/)
@@ -109,7 +109,7 @@ test("the cart shows today's prices before checkout", async (t) => {
   const visit = await startVisit(t)
   const mug = await product(visit.db, 'camp-mug')
   await addToCart(visit, mug.id, { quantity: '2' })
-  await visit.db.product.update({ where: { id: mug.id }, data: { priceCents: 1750 } })
+  await visit.db.prisma.product.update({ where: { id: mug.id }, data: { priceCents: 1750 } })
   assert.match((await visit.get('/cart')).body, /data-testid="cart-total">\$35\.00</)
 })
 
@@ -123,7 +123,7 @@ test('two checkouts of one cart at the same moment make exactly one order', asyn
   const _csrf = await visit.csrfToken('/cart')
   const responses = await Promise.all([visit.post('/checkout', { _csrf }), visit.post('/checkout', { _csrf })])
   assert.deepEqual(responses.map((res) => res.statusCode).sort(), [303, 400])
-  const orders = await visit.db.order.findMany({ where: { userId: user.id }, include: { lines: true } })
+  const orders = await visit.db.prisma.order.findMany({ where: { userId: user.id }, include: { lines: true } })
   assert.equal(orders.length, 1)
   assert.equal(orders[0]?.lines.length, 2)
   assert.equal(orders[0]?.totalCents, 2 * 1600 + 4200)
@@ -141,5 +141,5 @@ test('the same account checking out from two browsers at once gets one order of 
     phone.post('/checkout', { _csrf: phoneToken }),
   ])
   assert.deepEqual(responses.map((res) => res.statusCode).sort(), [303, 400])
-  assert.equal(await laptop.db.order.count({ where: { userId: user.id } }), 1)
+  assert.equal(await laptop.db.prisma.order.count({ where: { userId: user.id } }), 1)
 })

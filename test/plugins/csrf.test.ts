@@ -39,24 +39,24 @@ test('registering without a token is 403 and creates no account', async (t) => {
   const res = await visit.post('/register', { email, password: PASSWORD })
   assert.equal(res.statusCode, 403)
   assert.match(res.body, REFUSED)
-  assert.equal(await visit.db.user.count({ where: { email } }), 0)
+  assert.equal(await visit.db.prisma.user.count({ where: { email } }), 0)
 })
 
 test('signing out without a token is 403 and the session goes on', async (t) => {
   const visit = await signedInVisit(t)
   const res = await visit.post('/logout', {})
   assert.equal(res.statusCode, 403)
-  assert.equal(await visit.db.session.count({ where: { id: sessionIdOf(visit) } }), 1)
+  assert.equal(await visit.db.prisma.session.count({ where: { id: sessionIdOf(visit) } }), 1)
   assert.equal((await visit.get('/account')).statusCode, 200)
 })
 
 test('adding to the cart without a token is 403 and adds nothing', async (t) => {
   const visit = await startVisit(t, { databaseUrl })
   const { _csrf, ...fields } = await addToCartFields(visit)
-  const sessionsBefore = await visit.db.session.count()
+  const sessionsBefore = await visit.db.prisma.session.count()
   const res = await visit.post('/cart/items', fields)
   assert.equal(res.statusCode, 403)
-  assert.equal(await visit.db.session.count(), sessionsBefore)
+  assert.equal(await visit.db.prisma.session.count(), sessionsBefore)
   assert.equal(visit.cookies.has('sid'), false)
 })
 
@@ -64,7 +64,7 @@ test('changing the password without a token is 403 and changes nothing', async (
   const visit = await signedInVisit(t)
   const res = await visit.post('/account/password', { current_password: PASSWORD, new_password: 'a new password' })
   assert.equal(res.statusCode, 403)
-  const user = await visit.db.user.findUniqueOrThrow({ where: { id: visit.user.id } })
+  const user = await visit.db.prisma.user.findUniqueOrThrow({ where: { id: visit.user.id } })
   assert.equal(user.passwordHash, visit.user.passwordHash)
 })
 
@@ -184,11 +184,11 @@ test('every other form of a signed-in account without a token is 403 and changes
   assert.equal((await addToCart(visit)).statusCode, 303)
   const otherDevice = new Visitor(visit.app)
   await signIn(otherDevice, visit.email)
-  const other = await visit.db.session.findUniqueOrThrow({ where: { id: sessionIdOf(otherDevice) } })
+  const other = await visit.db.prisma.session.findUniqueOrThrow({ where: { id: sessionIdOf(otherDevice) } })
   const snapshot = async () => ({
-    sessions: await visit.db.session.count(),
-    orders: await visit.db.order.count(),
-    cart: await visit.db.cartItem.findMany({ select: { productId: true, quantity: true } }),
+    sessions: await visit.db.prisma.session.count(),
+    orders: await visit.db.prisma.order.count(),
+    cart: await visit.db.prisma.cartItem.findMany({ select: { productId: true, quantity: true } }),
   })
   const before = await snapshot()
   const productId = String(before.cart[0]?.productId)

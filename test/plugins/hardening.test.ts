@@ -55,7 +55,9 @@ test('without TRUST_PROXY a client cannot choose its address with X-Forwarded-Fo
       'x-forwarded-for': '203.0.113.9',
     },
   )
-  const keys = (await visit.db.loginFailure.findMany({ where: { key: { startsWith: 'ip:' } } })).map((row) => row.key)
+  const keys = (await visit.db.prisma.loginFailure.findMany({ where: { key: { startsWith: 'ip:' } } })).map(
+    (row) => row.key,
+  )
   assert.deepEqual(keys, ['ip:127.0.0.1', 'ip:127.0.0.1'])
 })
 
@@ -68,7 +70,7 @@ test('with TRUST_PROXY=1 the address comes from the proxy in front', async (t) =
       'x-forwarded-for': '203.0.113.9',
     },
   )
-  const [failure] = await visit.db.loginFailure.findMany({ where: { key: { startsWith: 'ip:' } } })
+  const [failure] = await visit.db.prisma.loginFailure.findMany({ where: { key: { startsWith: 'ip:' } } })
   assert.equal(failure?.key, 'ip:203.0.113.9')
 })
 

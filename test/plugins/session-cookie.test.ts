@@ -46,7 +46,7 @@ test('a remembered sign-in keeps the cookie for REMEMBER_MAX_SECONDS', async (t)
   const lifetimeSeconds = (cookie.expires.getTime() - Date.now()) / 1000
   assert.ok(Math.abs(lifetimeSeconds - REMEMBER_MAX_SECONDS) < 120, `expires in ${lifetimeSeconds} s`)
   assert.equal(cookie.httpOnly, true)
-  const session = await visit.db.session.findUniqueOrThrow({ where: { id: sessionIdOf(visit) } })
+  const session = await visit.db.prisma.session.findUniqueOrThrow({ where: { id: sessionIdOf(visit) } })
   assert.equal(session.isRemembered, true)
   assert.equal(session.expiresAt.getTime(), visit.clock.now().getTime() + REMEMBER_MAX_SECONDS * 1000)
 })
@@ -60,7 +60,7 @@ test('signing in again without remember, over a remembered session, gives a cook
   assert.ok(again, 'a new session cookie')
   assert.equal(again.expires, undefined)
   assert.equal(again.maxAge, undefined)
-  const session = await visit.db.session.findUniqueOrThrow({ where: { id: sessionIdOf(visit) } })
+  const session = await visit.db.prisma.session.findUniqueOrThrow({ where: { id: sessionIdOf(visit) } })
   assert.equal(session.isRemembered, false)
 })
 
@@ -126,22 +126,22 @@ test('the CSRF cookie is HttpOnly, SameSite=Lax, Path=/ and signed', async (t) =
 
 test('a browsing guest gets no session row and no session cookie', async (t) => {
   const visit = await startVisit(t, { databaseUrl })
-  const sessionsBefore = await visit.db.session.count()
+  const sessionsBefore = await visit.db.prisma.session.count()
   for (const url of ['/', '/products/1', '/cart', '/login', '/register', '/', '/products/2', '/cart']) {
     const res = await visit.get(url)
     assert.equal(res.statusCode, 200)
     assert.equal(setCookieOf(res, 'sid'), undefined, url)
   }
-  assert.equal(await visit.db.session.count(), sessionsBefore)
+  assert.equal(await visit.db.prisma.session.count(), sessionsBefore)
 })
 
 test("a guest's first cart line starts the session: one row and one cookie", async (t) => {
   const visit = await startVisit(t, { databaseUrl })
   const res = await addToCart(visit)
   assert.equal(res.statusCode, 303)
-  const session = await visit.db.session.findUniqueOrThrow({ where: { id: sessionIdOf(visit) } })
+  const session = await visit.db.prisma.session.findUniqueOrThrow({ where: { id: sessionIdOf(visit) } })
   assert.equal(session.userId, null)
-  assert.equal(await visit.db.cartItem.count({ where: { sessionId: session.id } }), 1)
+  assert.equal(await visit.db.prisma.cartItem.count({ where: { sessionId: session.id } }), 1)
 })
 
 // What an attacker or a broken client might send as `sid`; each must be the same as no cookie at all.
@@ -168,14 +168,14 @@ for (const [kind, forge] of forgedCookies) {
     await signIn(visit, email)
     const forged = new Visitor(visit.app)
     forged.cookies.set('sid', forge(visit.cookies.get('sid') as string, sessionIdOf(visit) as string))
-    const sessionsBefore = await visit.db.session.count()
+    const sessionsBefore = await visit.db.prisma.session.count()
     const home = await forged.get('/')
     assert.equal(home.statusCode, 200)
     assert.equal(signedInEmailOf(home.body), null)
     const account = await forged.get('/account')
     assert.equal(account.statusCode, 303)
     assert.equal(account.headers.location, '/login?next=%2Faccount')
-    assert.equal(await visit.db.session.count(), sessionsBefore, 'no row is created')
+    assert.equal(await visit.db.prisma.session.count(), sessionsBefore, 'no row is created')
   })
 }
 
@@ -186,9 +186,12 @@ test('an unknown but validly signed id is never taken up, even when the visitor 
   assert.equal((await visit.get('/')).statusCode, 200)
   const res = await addToCart(visit)
   assert.equal(res.statusCode, 303)
-  assert.equal(await visit.db.session.count({ where: { id: plantedId } }), 0)
+  assert.equal(await visit.db.prisma.session.count({ where: { id: plantedId } }), 0)
   assert.notEqual(sessionIdOf(visit), plantedId)
-  assert.ok(await visit.db.session.findUnique({ where: { id: sessionIdOf(visit) } }), 'a fresh session holds the cart')
+  assert.ok(
+    await visit.db.prisma.session.findUnique({ where: { id: sessionIdOf(visit) } }),
+    'a fresh session holds the cart',
+  )
 })
 
 test('the cookie of an unknown session is cleared in the response', async (t) => {

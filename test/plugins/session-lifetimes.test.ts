@@ -44,7 +44,7 @@ const isSignedIn = async (visit: Awaited<ReturnType<typeof signedInVisit>>) => {
 
 /** The row's transaction id changes with every write, whatever the columns written. */
 async function rowVersion(visit: Awaited<ReturnType<typeof signedInVisit>>) {
-  const [row] = await visit.db.$queryRaw<{ version: string; lastSeenAt: Date }[]>`
+  const [row] = await visit.db.prisma.$queryRaw<{ version: string; lastSeenAt: Date }[]>`
     SELECT xmin::text AS version, "lastSeenAt" FROM "Session" WHERE id = ${visit.sessionId}`
   assert.ok(row, 'the session row exists')
   return row
@@ -60,7 +60,7 @@ test('a session idle for SESSION_IDLE_SECONDS is signed out and its row deleted'
   const visit = await signedInVisit(t)
   visit.clock.advance(IDLE)
   assert.equal(await isSignedIn(visit), false)
-  assert.equal(await visit.db.session.count({ where: { id: visit.sessionId } }), 0)
+  assert.equal(await visit.db.prisma.session.count({ where: { id: visit.sessionId } }), 0)
 })
 
 test('requests within the idle limit keep the session alive past it', async (t) => {
@@ -82,7 +82,7 @@ test('a session ends SESSION_MAX_SECONDS after sign-in however active it is', as
   assert.equal(await isSignedIn(visit), true, 'a second before the end')
   visit.clock.advance(1)
   assert.equal(await isSignedIn(visit), false)
-  assert.equal(await visit.db.session.count({ where: { id: visit.sessionId } }), 0)
+  assert.equal(await visit.db.prisma.session.count({ where: { id: visit.sessionId } }), 0)
 })
 
 test('a remembered session has no idle limit', async (t) => {
@@ -95,7 +95,7 @@ test('a remembered session ends REMEMBER_MAX_SECONDS after sign-in', async (t) =
   const visit = await signedInVisit(t, { remember: true })
   visit.clock.advance(REMEMBER)
   assert.equal(await isSignedIn(visit), false)
-  assert.equal(await visit.db.session.count({ where: { id: visit.sessionId } }), 0)
+  assert.equal(await visit.db.prisma.session.count({ where: { id: visit.sessionId } }), 0)
 })
 
 test('requests within a tenth of the idle limit write nothing to the session row', async (t) => {
@@ -140,19 +140,19 @@ test('a guest session that ends takes its cart lines with it', async (t) => {
   const visit = await startVisit(t, { databaseUrl, env })
   await addToCart(visit)
   const guestId = sessionIdOf(visit) as string
-  assert.equal(await visit.db.cartItem.count({ where: { sessionId: guestId } }), 1)
+  assert.equal(await visit.db.prisma.cartItem.count({ where: { sessionId: guestId } }), 1)
   visit.clock.advance(IDLE)
   const cart = await visit.get('/cart')
   assert.match(cart.body, /data-testid="cart-count"[^>]*>0</)
-  assert.equal(await visit.db.session.count({ where: { id: guestId } }), 0)
-  assert.equal(await visit.db.cartItem.count({ where: { sessionId: guestId } }), 0)
+  assert.equal(await visit.db.prisma.session.count({ where: { id: guestId } }), 0)
+  assert.equal(await visit.db.prisma.cartItem.count({ where: { sessionId: guestId } }), 0)
 })
 
 test('an ended session id is not taken up again when its visitor adds to the cart', async (t) => {
   const visit = await signedInVisit(t)
   visit.clock.advance(IDLE)
   await addToCart(visit)
-  assert.equal(await visit.db.session.count({ where: { id: visit.sessionId } }), 0)
+  assert.equal(await visit.db.prisma.session.count({ where: { id: visit.sessionId } }), 0)
   assert.notEqual(sessionIdOf(visit), visit.sessionId)
 })
 
@@ -171,11 +171,11 @@ test('the sweep deletes ended sessions with their guest carts and keeps live one
     rememberedEnded: { lastSeenAt: ago(1), expiresAt: ago(1), isRemembered: true, userId: user.id },
   }
   for (const [name, row] of Object.entries(rows)) {
-    await db.session.create({ data: { id: prefix + name, data: {}, createdAt: ago(IDLE * 6), ...row } })
+    await db.prisma.session.create({ data: { id: prefix + name, data: {}, createdAt: ago(IDLE * 6), ...row } })
   }
-  const product = await db.product.findFirstOrThrow()
+  const product = await db.prisma.product.findFirstOrThrow()
   for (const name of ['live', 'idle']) {
-    await db.cartItem.create({ data: { sessionId: prefix + name, productId: product.id, quantity: 2 } })
+    await db.prisma.cartItem.create({ data: { sessionId: prefix + name, productId: product.id, quantity: 2 } })
   }
   const deleted = await sweepExpiredSessions(
     db,
@@ -183,9 +183,9 @@ test('the sweep deletes ended sessions with their guest carts and keeps live one
     now,
   )
   assert.equal(deleted, 3)
-  const left = await db.session.findMany({ where: { id: { startsWith: prefix } }, select: { id: true } })
+  const left = await db.prisma.session.findMany({ where: { id: { startsWith: prefix } }, select: { id: true } })
   assert.deepEqual(left.map((row) => row.id.slice(prefix.length)).sort(), ['live', 'rememberedIdle'])
-  const lines = await db.cartItem.findMany({ where: { sessionId: { startsWith: prefix } } })
+  const lines = await db.prisma.cartItem.findMany({ where: { sessionId: { startsWith: prefix } } })
   assert.deepEqual(
     lines.map((line) => line.sessionId),
     [`${prefix}live`],

@@ -29,9 +29,9 @@ test('a request still running when its session is signed out does not bring the 
   const { db, sessionId, get, set } = await storeWithSignedInSession(t)
   const loaded = await get(sessionId)
   assert.ok(loaded)
-  await db.session.delete({ where: { id: sessionId } })
+  await db.prisma.session.delete({ where: { id: sessionId } })
   await set(sessionId, Object.assign(loaded, { flash: 'Added to your cart.' }))
-  assert.equal(await db.session.count({ where: { id: sessionId } }), 0)
+  assert.equal(await db.prisma.session.count({ where: { id: sessionId } }), 0)
 })
 
 test('a loaded session carries the header data: the email and the cart count', async (t) => {
@@ -45,7 +45,7 @@ test('the header data is not written into the session row when it is saved', asy
   const loaded = await get(sessionId)
   assert.ok(loaded)
   await set(sessionId, Object.assign(loaded, { flash: 'Saved.' }))
-  const row = await db.session.findUniqueOrThrow({ where: { id: sessionId } })
+  const row = await db.prisma.session.findUniqueOrThrow({ where: { id: sessionId } })
   assert.equal((row.data as { flash?: string }).flash, 'Saved.')
   assert.ok(!('viewer' in (row.data as object)), 'no viewer in the row')
   assert.ok(!JSON.stringify(row.data).includes('@x.test'), 'no email in the row')

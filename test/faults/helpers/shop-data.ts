@@ -3,23 +3,23 @@
 import assert from 'node:assert/strict'
 import type { TestContext } from 'node:test'
 import { hashPassword } from '../../../src/auth/passwords.ts'
-import { closeDb, createDb, type Db } from '../../../src/db/client.ts'
+import { type Database, openDatabase } from '../../../src/db/client.ts'
 import type { Browser, Page } from './browser.ts'
 
 export const PASSWORD = 'correct horse battery staple'
 
 /** A Prisma client on the test's database, disconnected when the test ends. */
-export function openDb(t: Pick<TestContext, 'after'>, databaseUrl: string): Db {
-  const db = createDb(databaseUrl)
-  t.after(() => closeDb(db))
+export function openDb(t: Pick<TestContext, 'after'>, databaseUrl: string): Database {
+  const db = openDatabase(databaseUrl)
+  t.after(() => db.close())
   return db
 }
 
 /** `count` accounts sharing one password hash (one argon2 run, not `count`); returns their emails. */
-export async function createAccounts(db: Db, prefix: string, count: number): Promise<string[]> {
+export async function createAccounts(db: Database, prefix: string, count: number): Promise<string[]> {
   const passwordHash = await hashPassword(PASSWORD)
   const emails = Array.from({ length: count }, (_, i) => `${prefix}-${i}@faults.test`)
-  await db.user.createMany({ data: emails.map((email) => ({ email, passwordHash })) })
+  await db.prisma.user.createMany({ data: emails.map((email) => ({ email, passwordHash })) })
   return emails
 }
 
@@ -34,19 +34,19 @@ export function addToCart(browser: Browser, csrfToken: string, productId: number
 }
 
 /** productId → quantity of an owner's cart lines. */
-export async function cartOf(db: Db, owner: { userId: number } | { sessionId: string }) {
-  const rows = await db.cartItem.findMany({ where: owner, orderBy: { productId: 'asc' } })
+export async function cartOf(db: Database, owner: { userId: number } | { sessionId: string }) {
+  const rows = await db.prisma.cartItem.findMany({ where: owner, orderBy: { productId: 'asc' } })
   return Object.fromEntries(rows.map((row) => [row.productId, row.quantity]))
 }
 
 /** productId → quantity over every order line of an account. */
-export async function orderedBy(db: Db, userId: number) {
-  const lines = await db.orderLine.findMany({ where: { order: { userId } } })
+export async function orderedBy(db: Database, userId: number) {
+  const lines = await db.prisma.orderLine.findMany({ where: { order: { userId } } })
   const totals: Record<number, number> = {}
   for (const line of lines) totals[line.productId] = (totals[line.productId] ?? 0) + line.quantity
   return totals
 }
 
-export async function userIdOf(db: Db, email: string): Promise<number> {
-  return (await db.user.findUniqueOrThrow({ where: { email } })).id
+export async function userIdOf(db: Database, email: string): Promise<number> {
+  return (await db.prisma.user.findUniqueOrThrow({ where: { email } })).id
 }
