@@ -4,6 +4,7 @@ import { z } from 'zod'
 
 // A control character (U+0000-U+001F, U+007F) has no business in a form field, and PostgreSQL refuses NUL in
 // text outright. U+FFFD is what a body that was not valid UTF-8 decodes to.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this pattern's job.
 const NOT_TEXT = /[\u0000-\u001f\u007f\ufffd]/
 
 /**
