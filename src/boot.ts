@@ -12,6 +12,8 @@ import { localDataDir, readOrCreateSessionSecret } from './local-data.ts'
 export type Booted = { config: AppConfig; stopDatabase: () => Promise<void> }
 
 export async function boot(config: Config, log: (line: string) => void): Promise<Booted> {
+  // First, so that a bad secret file stops the start before a database is started.
+  const sessionSecret = config.sessionSecret ?? (await readOrCreateSessionSecret())
   let databaseUrl = config.databaseUrl
   let stopDatabase = async () => {}
   if (databaseUrl === undefined) {
@@ -36,7 +38,6 @@ export async function boot(config: Config, log: (line: string) => void): Promise
   } finally {
     await db.close()
   }
-  const sessionSecret = config.sessionSecret ?? (await readOrCreateSessionSecret())
   return { config: { ...config, databaseUrl, sessionSecret }, stopDatabase }
 }
 

@@ -3,17 +3,45 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { ConfigError } from './config.ts'
 import { projectRoot } from './shared/project-root.ts'
 
 export const localDataDir = path.join(projectRoot, '.data')
 
+const MIN_SECRET_LENGTH = 32
+
 export async function readOrCreateSessionSecret(dir = localDataDir): Promise<string> {
   const file = path.join(dir, 'session-secret')
-  const existing = await readFile(file, 'utf8').catch(() => '')
-  if (existing.trim().length >= 32) return existing.trim()
+  const existing = await readSecret(file)
+  if (existing !== undefined) return existing
   await mkdir(dir, { recursive: true })
   const secret = randomBytes(32).toString('base64url')
-  // wx: two instances starting at once must not each write a different secret.
-  await writeFile(file, secret, { flag: 'wx', mode: 0o600 }).catch(() => {})
-  return (await readFile(file, 'utf8')).trim()
+  // wx: two instances starting at once must not each write a different secret; the second reads the first's.
+  await writeFile(file, secret, { flag: 'wx', mode: 0o600 }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EEXIST') throw error
+  })
+  return (await readSecret(file)) ?? secret
+}
+
+/** The file's secret, or undefined if there is no file. A file that holds too short a secret is refused. */
+async function readSecret(file: string): Promise<string | undefined> {
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined
+    throw error
+  })
+  if (text === undefined) return undefined
+  const secret = text.trim()
+  // Someone wrote this file: replacing it quietly would hide their mistake, and using it would sign cookies
+  // with a guessable key.
+  if (secret.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError(
+      `Invalid configuration: ${shownPath(file)} holds fewer than ${MIN_SECRET_LENGTH} characters; delete it to generate a new one`,
+    )
+  }
+  return secret
+}
+
+function shownPath(file: string): string {
+  const relative = path.relative(projectRoot, file)
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative
 }
