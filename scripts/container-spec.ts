@@ -1,11 +1,10 @@
 // What the container runs, read from Dockerfile and docker-compose.yml themselves, so that
 // check-container.ts breaks when either changes: the runtime stage's files, environment and command.
+// The Dockerfile is read with dockerfile-ast (the parser behind dockerfile-utils, which lints it in CI).
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
+import { DockerfileParser, type ImageTemplate } from 'dockerfile-ast'
 import { parse } from 'yaml'
-
-type Instruction = { keyword: string; args: string }
-type Stage = { name: string; instructions: Instruction[] }
 
 /** One runtime-stage COPY: `from` is a path in the build context, or in the build stage's work folder. */
 export type RuntimeCopy = { fromBuildStage: boolean; from: string; to: string }
@@ -23,39 +22,63 @@ export type ContainerSpec = {
 }
 
 export async function readContainerSpec(root: string, service = 'app'): Promise<ContainerSpec> {
-  const stages = parseDockerfile(await readFile(path.join(root, 'Dockerfile'), 'utf8'))
-  const runtime = stages.at(-1) as Stage
-  const all = (stage: Stage, keyword: string) => stage.instructions.filter((i) => i.keyword === keyword)
-  const last = (stage: Stage, keyword: string) => {
-    const found = all(stage, keyword).at(-1)
-    if (found === undefined) throw new Error(`Dockerfile: stage ${stage.name} has no ${keyword}`)
-    return found.args
+  const dockerfile = DockerfileParser.parse(await readFile(path.join(root, 'Dockerfile'), 'utf8'))
+  const stages = dockerfile.getFROMs().map((from) => ({
+    name: from.getBuildStage(),
+    image: dockerfile.getContainingImage(from.getRange().start) as ImageTemplate,
+  }))
+  if (stages.length === 0) throw new Error('Dockerfile: no FROM')
+  const runtime = (stages.at(-1) as (typeof stages)[number]).image
+  const only = <T>(found: T[], what: string): T => {
+    const last = found.at(-1)
+    if (last === undefined) throw new Error(`Dockerfile: the stage has no ${what}`)
+    return last
   }
-  const buildStage = (name: string) => {
+  // The exported ImageTemplate type has no getWORKDIRs().
+  const workdirOf = (image: ImageTemplate) =>
+    only(
+      image.getInstructions().filter((instruction) => instruction.getKeyword() === 'WORKDIR'),
+      'WORKDIR',
+    ).getArgumentsContent() ?? ''
+  const stageNamed = (name: string) => {
     const found = stages.find((stage) => stage.name === name)
     if (found === undefined) throw new Error(`Dockerfile: no stage named ${name}`)
-    return found
+    return found.image
   }
-  const imageEnv = Object.fromEntries(all(runtime, 'ENV').flatMap((i) => i.args.split(/\s+/).map(keyValue)))
-  const workdir = last(runtime, 'WORKDIR')
-  const copies = all(runtime, 'COPY').map(({ args }) => {
-    const words = args.split(/\s+/)
-    const from = words.find((word) => word.startsWith('--from='))?.slice('--from='.length)
-    const [source, target, extra] = words.filter((word) => !word.startsWith('--'))
+
+  const imageEnv = Object.fromEntries(
+    runtime.getENVs().flatMap((env) =>
+      env.getProperties().map((property): [string, string] => {
+        const value = property.getValue()
+        if (value === null) throw new Error(`Dockerfile: ENV ${property.getName()} has no value`)
+        return [property.getName(), value]
+      }),
+    ),
+  )
+  const workdir = workdirOf(runtime)
+  const copies = runtime.getCOPYs().map((copy) => {
+    const [source, target, extra] = copy.getArguments().map((argument) => argument.getValue())
     if (source === undefined || target === undefined || extra !== undefined) {
-      throw new Error(`Dockerfile: expected one source and one target in COPY ${args}`)
+      throw new Error(`Dockerfile: expected one source and one target in ${copy.toString()}`)
     }
     const to = path.posix.relative(workdir, path.posix.resolve(workdir, target))
-    if (from === undefined) return { fromBuildStage: false, from: source, to }
-    return { fromBuildStage: true, from: path.posix.relative(last(buildStage(from), 'WORKDIR'), source), to }
+    const from = copy.getFromFlag()?.getValue()
+    if (from === undefined || from === null) return { fromBuildStage: false, from: source, to }
+    return { fromBuildStage: true, from: path.posix.relative(workdirOf(stageNamed(from)), source), to }
   })
-  const prune = stages
-    .flatMap((stage) => all(stage, 'RUN'))
-    .map((i) => /\bnpm (prune[^&|;]*)/.exec(i.args)?.[1])
+  const prune = dockerfile
+    .getInstructions()
+    .filter((instruction) => instruction.getKeyword() === 'RUN')
+    .map((run) => /\bnpm (prune[^&|;]*)/.exec(run.getArgumentsContent() ?? '')?.[1])
     .find((found) => found !== undefined)
   if (prune === undefined) throw new Error('Dockerfile: no RUN npm prune')
-  const healthcheck = /\bCMD\s+(\[.*\])$/.exec(last(runtime, 'HEALTHCHECK'))?.[1]
-  if (healthcheck === undefined) throw new Error('Dockerfile: HEALTHCHECK needs the exec form CMD [...]')
+  const healthcheck = only(runtime.getHEALTHCHECKs(), 'HEALTHCHECK')
+  const probe = /\bCMD\s+(\[.*\])\s*$/s.exec(healthcheck.getArgumentsContent() ?? '')?.[1]
+  if (healthcheck.getSubcommand()?.getValue().toUpperCase() !== 'CMD' || probe === undefined) {
+    throw new Error('Dockerfile: HEALTHCHECK needs the exec form CMD [...]')
+  }
+  const command = only(runtime.getCMDs(), 'CMD').getJSONStrings()
+  if (command.length === 0) throw new Error('Dockerfile: CMD needs the exec form [...]')
 
   const compose = parse(await readFile(path.join(root, 'docker-compose.yml'), 'utf8'))
   const app = compose.services?.[service]
@@ -66,8 +89,8 @@ export async function readContainerSpec(root: string, service = 'app'): Promise<
       .split(':')
       .at(-1) ?? ''
   return {
-    command: JSON.parse(last(runtime, 'CMD')),
-    healthcheck: JSON.parse(healthcheck),
+    command: command.map((word) => word.getJSONValue()),
+    healthcheck: JSON.parse(probe),
     env: { ...imageEnv, ...composeEnvironment(app.environment ?? {}) },
     copies,
     pruneArgs: prune.trim().split(/\s+/),
@@ -75,31 +98,9 @@ export async function readContainerSpec(root: string, service = 'app'): Promise<
   }
 }
 
-function parseDockerfile(text: string): Stage[] {
-  const lines = text
-    .split('\n')
-    .filter((line) => !line.trimStart().startsWith('#'))
-    .join('\n')
-    .replace(/\\\n/g, ' ')
-    .split('\n')
-  const stages: Stage[] = []
-  for (const line of lines) {
-    const match = /^\s*([A-Za-z]+)\s+(.*?)\s*$/.exec(line)
-    if (match === null) continue
-    const instruction = { keyword: (match[1] as string).toUpperCase(), args: (match[2] as string).replace(/\s+/g, ' ') }
-    if (instruction.keyword === 'FROM') {
-      stages.push({ name: /\sAS\s+(\S+)$/i.exec(instruction.args)?.[1] ?? String(stages.length), instructions: [] })
-    } else {
-      stages.at(-1)?.instructions.push(instruction)
-    }
-  }
-  if (stages.length === 0) throw new Error('Dockerfile: no FROM')
-  return stages
-}
-
 function keyValue(word: string): [string, string] {
   const [key, ...value] = word.split('=')
-  if (value.length === 0 || /["']/.test(word)) throw new Error(`Dockerfile: write ENV as KEY=value, not ${word}`)
+  if (value.length === 0 || /["']/.test(word)) throw new Error(`docker-compose.yml: write KEY=value, not ${word}`)
   return [key as string, value.join('=')]
 }
 
