@@ -1,7 +1,7 @@
 // Writes or checks migration SQL with Prisma's own schema engine, run from its WASM build
 // against an in-memory PGlite shadow database. It stands in for `prisma migrate dev`/`migrate diff`,
 // whose native engine cannot be downloaded on machines that reach only the npm registry
-// (see ../shared/notes/prisma-offline.md). Dev and CI tool only; the app applies migrations
+// (see docs/prisma-without-engines.md). Dev and CI tool only; the app applies migrations
 // with src/db/migrate.ts.
 //
 //   node scripts/migration-diff.mjs --check          exit 2 when schema.prisma and the migrations differ

@@ -1,4 +1,4 @@
-// The only reader of process.env: every variable of the contract, validated once at start-up.
+// The only reader of process.env: every variable in README's Configuration table, validated once at start-up.
 import { z } from 'zod'
 
 const wholeNumber = (name: string, min: number, max: number) =>

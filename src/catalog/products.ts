@@ -66,8 +66,8 @@ export function listProducts(db: Database): Promise<readonly Product[]> {
 }
 
 /**
- * One product, from the same coalesced query as the catalog page: the contract's catalog page lists every
- * product anyway, and one shared query for all of them costs less than one query per lookup.
+ * One product, from the same coalesced query as the catalog page: the catalog page lists every product
+ * anyway, and one shared query for all of them costs less than one query per lookup.
  */
 export async function findProduct(db: Database, id: number): Promise<Product | null> {
   return (await listProducts(db)).find((product) => product.id === id) ?? null

@@ -1,6 +1,6 @@
 // Applies prisma/migrations/<name>/migration.sql the way `prisma migrate deploy` does, writing the same
 // _prisma_migrations rows, so either tool can take over from the other. Prisma's schema engine cannot be
-// downloaded here (see ../shared/notes/prisma-offline.md); this needs only `pg`.
+// downloaded here (see docs/prisma-without-engines.md); this needs only `pg`.
 import { createHash, randomUUID } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'

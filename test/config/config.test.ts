@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from '../../src/config.ts'
 
 const SECRET = 'x'.repeat(32)
 
-test('with nothing set, the contract defaults apply', () => {
+test('with nothing set, the documented defaults apply', () => {
   const config = loadConfig({})
   assert.equal(config.port, 3000)
   assert.equal(config.host, '127.0.0.1')
@@ -13,7 +13,7 @@ test('with nothing set, the contract defaults apply', () => {
   assert.ok(Object.isFrozen(config))
 })
 
-test('every variable of the contract is read', () => {
+test('every documented variable is read', () => {
   const config = loadConfig({
     PORT: '8080',
     HOST: '0.0.0.0',

@@ -1,6 +1,7 @@
 // Hostile requests for the fuzz test: every form and path parameter of the shop, filled with random text,
 // huge values and invalid UTF-8, with fields missing, duplicated or added (body-encodings.ts sends them). Each request carries a "poison": a value that makes it invalid
-// by the contract whatever the shop makes of the rest, so none of them may change anything.
+// by the shop's own rules (no such product, a quantity outside 0 to 99, a password register refuses, ...) whatever the
+// shop makes of the rest, so none of them may change anything.
 import fc from 'fast-check'
 import { percentEncode } from './body-encodings.ts'
 
