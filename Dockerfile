@@ -1,5 +1,5 @@
 # The shop as an image: built with the dev tools, run with production dependencies only, as the `node` user.
-# docker-compose.yml runs it beside PostgreSQL (README: "Demo with docker compose"); scripts/check-container.ts
+# docker-compose.yml runs it beside PostgreSQL (docs/operations.md); scripts/check-container.ts
 # runs this file's CMD, ENV and runtime files without Docker.
 
 FROM node:22-bookworm-slim AS build

@@ -1,5 +1,5 @@
 // `npm run bench [-- --quick] [-- --profile]`: the shop's four scenarios against a bare Fastify route, each
-// server in its own process on loopback, autocannon here. See README.md, "Performance".
+// server in its own process on loopback, autocannon here. See docs/performance.md.
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'

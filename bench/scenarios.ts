@@ -1,4 +1,4 @@
-// The four scenarios of the issue, and what each must reach (ratios to the bare route of the same run).
+// The four scenarios (docs/performance.md), and the targets each must reach (ratios to the bare route of the same run).
 import { BENCH_USER } from './database.ts'
 import type { Load } from './load.ts'
 import type { Credentials } from './visitor.ts'
