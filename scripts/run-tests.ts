@@ -12,9 +12,11 @@ import { databaseUrlOn, findPostgresServer, runOnServer } from './postgres-serve
 
 const root = path.resolve(import.meta.dirname, '..')
 const suites = process.argv.slice(2)
+// Folders or single test files; the default is every test but the browser suite's.
 const dirs = suites.length > 0 ? suites : ['test']
 
 async function findTestFiles(dir: string): Promise<string[]> {
+  if (dir.endsWith('.test.ts')) return [dir]
   const entries = await readdir(dir, { withFileTypes: true, recursive: true })
   return entries
     .filter((entry) => entry.isFile() && entry.name.endsWith('.test.ts'))

@@ -1,7 +1,7 @@
 // What a developer's machine keeps under .data/ (git-ignored): the embedded database and the
 // generated session secret, so that `npm start` needs no set-up and a restart keeps every session.
 import { randomBytes } from 'node:crypto'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { ConfigError } from './config.ts'
 import { projectRoot } from './shared/project-root.ts'
@@ -16,10 +16,17 @@ export async function readOrCreateSessionSecret(dir = localDataDir): Promise<str
   if (existing !== undefined) return existing
   await mkdir(dir, { recursive: true })
   const secret = randomBytes(32).toString('base64url')
-  // wx: two instances starting at once must not each write a different secret; the second reads the first's.
-  await writeFile(file, secret, { flag: 'wx', mode: 0o600 }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EEXIST') throw error
-  })
+  // Written whole to a file of its own, then linked into place: link() fails if the name exists, so two
+  // instances starting at once end with one secret, and neither can read a file that is still being written.
+  const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`
+  await writeFile(draft, secret, { flag: 'wx', mode: 0o600 })
+  try {
+    await link(draft, file).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error
+    })
+  } finally {
+    await unlink(draft)
+  }
   return (await readSecret(file)) ?? secret
 }
 
