@@ -8,6 +8,8 @@ import { catalogRoutes } from './catalog/routes.ts'
 import type { Config } from './config.ts'
 import { dbPlugin } from './db/plugin.ts'
 import { healthRoutes } from './health/routes.ts'
+import { type MailPluginOptions, mailPlugin } from './mail/plugin.ts'
+import { mailboxRoutes } from './mail/routes.ts'
 import { orderRoutes } from './orders/routes.ts'
 import { csrfPlugin } from './plugins/csrf.ts'
 import { errorsPlugin, sendFrameworkError } from './plugins/errors.ts'
@@ -25,6 +27,8 @@ export type AppConfig = Config & { databaseUrl: string; sessionSecret: string }
 export type AppOptions = {
   clock?: Clock
   logger?: FastifyServerOptions['logger']
+  /** Test settings for the outbox sender (shorter lease and retries). */
+  mailSender?: MailPluginOptions['sender']
 }
 
 export async function buildApp(config: AppConfig, options: AppOptions = {}): Promise<FastifyInstance> {
@@ -41,12 +45,15 @@ export async function buildApp(config: AppConfig, options: AppOptions = {}): Pro
   })
   app.decorate('clock', options.clock ?? systemClock)
   const isSecureCookie = config.isProduction
+  // Outside production with no mail server, mail stays in the outbox and /dev/mailbox shows it.
+  const hasMailbox = !config.isProduction && config.mail.url === undefined
 
   await app.register(errorsPlugin)
   await app.register(securityHeadersPlugin, { isProduction: config.isProduction })
   await app.register(dbPlugin, { databaseUrl: config.databaseUrl })
   await app.register(staticPlugin)
-  await app.register(viewsPlugin, { isDevelopment: config.nodeEnv === 'development' })
+  await app.register(viewsPlugin, { isDevelopment: config.nodeEnv === 'development', hasMailbox })
+  await app.register(mailPlugin, { mail: config.mail, sender: options.mailSender })
   await app.register(healthRoutes)
 
   await app.register(formBody)
@@ -67,6 +74,7 @@ export async function buildApp(config: AppConfig, options: AppOptions = {}): Pro
     await pages.register(accountRoutes, { lifetimes: config.session })
     await pages.register(cartRoutes)
     await pages.register(orderRoutes)
+    if (hasMailbox) await pages.register(mailboxRoutes)
   })
   return app
 }

@@ -24,6 +24,21 @@ const envSchema = z
     SESSION_IDLE_SECONDS: wholeNumber('SESSION_IDLE_SECONDS', 1, 31_536_000).default(1800),
     SESSION_MAX_SECONDS: wholeNumber('SESSION_MAX_SECONDS', 1, 31_536_000).default(43_200),
     REMEMBER_MAX_SECONDS: wholeNumber('REMEMBER_MAX_SECONDS', 1, 31_536_000).default(2_592_000),
+    MAIL_URL: z
+      .string()
+      .refine((value) => URL.canParse(value) && /^smtps?:$/.test(new URL(value).protocol), {
+        message: 'MAIL_URL must be an smtp:// or smtps:// URL',
+      })
+      .optional(),
+    MAIL_FROM: z.string().min(3, 'MAIL_FROM must be an address such as Cartwheel <shop@example.com>').optional(),
+    PUBLIC_URL: z
+      .string()
+      .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
+        message: 'PUBLIC_URL must be an http:// or https:// origin, such as https://shop.example.com',
+      })
+      .optional(),
+    RESET_TOKEN_SECONDS: wholeNumber('RESET_TOKEN_SECONDS', 60, 604_800).default(3600),
+    VERIFY_TOKEN_SECONDS: wholeNumber('VERIFY_TOKEN_SECONDS', 60, 2_592_000).default(86_400),
     TRUST_PROXY: z
       .string()
       .regex(/^(\d{1,2}|[0-9a-fA-F.:/,\s]+|loopback|linklocal|uniquelocal)$/, {
@@ -34,6 +49,14 @@ const envSchema = z
   .refine((env) => env.NODE_ENV !== 'production' || env.SESSION_SECRET !== undefined, {
     path: ['SESSION_SECRET'],
     message: 'SESSION_SECRET is required when NODE_ENV=production',
+  })
+  .refine((env) => env.NODE_ENV !== 'production' || env.MAIL_URL !== undefined, {
+    path: ['MAIL_URL'],
+    message: 'MAIL_URL is required when NODE_ENV=production',
+  })
+  .refine((env) => env.NODE_ENV !== 'production' || env.PUBLIC_URL !== undefined, {
+    path: ['PUBLIC_URL'],
+    message: 'PUBLIC_URL is required when NODE_ENV=production',
   })
 
 export type SessionLifetimes = {
@@ -57,6 +80,17 @@ export type Config = {
    * own X-Forwarded-For would otherwise choose the address the sign-in throttle counts against.
    */
   trustProxy: number | string | false
+  mail: MailConfig
+}
+
+export type MailConfig = {
+  /** Unset outside production: nothing is sent, and /dev/mailbox shows the outbox. */
+  url: string | undefined
+  from: string
+  /** The origin that links in mail point to. */
+  publicUrl: string
+  resetTokenSeconds: number
+  verifyTokenSeconds: number
 }
 
 /** A configuration problem, with a message of one line that names the variable. */
@@ -81,6 +115,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
     databaseUrl: vars.DATABASE_URL,
     sessionSecret: vars.SESSION_SECRET,
     trustProxy: parseTrustProxy(vars.TRUST_PROXY),
+    mail: Object.freeze({
+      url: vars.MAIL_URL,
+      from: vars.MAIL_FROM ?? 'Cartwheel <shop@localhost>',
+      publicUrl: new URL(vars.PUBLIC_URL ?? `http://localhost:${vars.PORT}`).origin,
+      resetTokenSeconds: vars.RESET_TOKEN_SECONDS,
+      verifyTokenSeconds: vars.VERIFY_TOKEN_SECONDS,
+    }),
     session: Object.freeze({
       idleSeconds: vars.SESSION_IDLE_SECONDS,
       maxSeconds: vars.SESSION_MAX_SECONDS,

@@ -48,7 +48,7 @@ function createTemplates(): Eta {
 }
 
 export const viewsPlugin = fp(
-  async (app: FastifyInstance, options: { isDevelopment: boolean }) => {
+  async (app: FastifyInstance, options: { isDevelopment: boolean; hasMailbox: boolean }) => {
     await app.register(fastifyView, {
       engine: { eta: createTemplates() },
       templates: viewsDir,
@@ -60,6 +60,7 @@ export const viewsPlugin = fp(
         flash: null,
         formatCents,
         formatDateTime,
+        hasMailbox: options.hasMailbox,
       },
     })
 

@@ -23,12 +23,35 @@ test('every documented variable is read', () => {
     SESSION_IDLE_SECONDS: '60',
     SESSION_MAX_SECONDS: '600',
     REMEMBER_MAX_SECONDS: '6000',
+    MAIL_URL: 'smtps://user:pass@mail.example.com:465',
+    MAIL_FROM: 'Shop <shop@example.com>',
+    PUBLIC_URL: 'https://shop.example.com/',
+    RESET_TOKEN_SECONDS: '900',
+    VERIFY_TOKEN_SECONDS: '7200',
   })
   assert.equal(config.port, 8080)
   assert.equal(config.host, '0.0.0.0')
   assert.equal(config.databaseUrl, 'postgresql://shop@db:5432/shop')
   assert.equal(config.isProduction, true)
   assert.deepEqual(config.session, { idleSeconds: 60, maxSeconds: 600, rememberMaxSeconds: 6000 })
+  assert.deepEqual(config.mail, {
+    url: 'smtps://user:pass@mail.example.com:465',
+    from: 'Shop <shop@example.com>',
+    publicUrl: 'https://shop.example.com',
+    resetTokenSeconds: 900,
+    verifyTokenSeconds: 7200,
+  })
+})
+
+test('mail defaults: nothing sent, from the shop at localhost, links to this port', () => {
+  const config = loadConfig({ PORT: '4000' })
+  assert.deepEqual(config.mail, {
+    url: undefined,
+    from: 'Cartwheel <shop@localhost>',
+    publicUrl: 'http://localhost:4000',
+    resetTokenSeconds: 3600,
+    verifyTokenSeconds: 86400,
+  })
 })
 
 test('TRUST_PROXY is off unless set, and takes a hop count or proxy addresses', () => {
@@ -45,6 +68,11 @@ const badValues: [Record<string, string>, string][] = [
   [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL'],
   [{ SESSION_SECRET: 'too short' }, 'SESSION_SECRET'],
   [{ NODE_ENV: 'production' }, 'SESSION_SECRET'],
+  [{ NODE_ENV: 'production', SESSION_SECRET: SECRET, PUBLIC_URL: 'https://shop.example.com' }, 'MAIL_URL'],
+  [{ NODE_ENV: 'production', SESSION_SECRET: SECRET, MAIL_URL: 'smtp://mail:25' }, 'PUBLIC_URL'],
+  [{ MAIL_URL: 'http://mail.example.com' }, 'MAIL_URL'],
+  [{ PUBLIC_URL: 'ftp://shop.example.com' }, 'PUBLIC_URL'],
+  [{ RESET_TOKEN_SECONDS: '0' }, 'RESET_TOKEN_SECONDS'],
   [{ SESSION_IDLE_SECONDS: '0' }, 'SESSION_IDLE_SECONDS'],
   [{ SESSION_MAX_SECONDS: '1.5' }, 'SESSION_MAX_SECONDS'],
   [{ REMEMBER_MAX_SECONDS: 'forever' }, 'REMEMBER_MAX_SECONDS'],

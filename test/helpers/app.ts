@@ -1,7 +1,7 @@
 // Builds the app on a fresh database for a test, with a clock the test can move.
 import type { TestContext } from 'node:test'
 import type { FastifyInstance } from 'fastify'
-import { type AppConfig, buildApp } from '../../src/app.ts'
+import { type AppConfig, type AppOptions, buildApp } from '../../src/app.ts'
 import { loadConfig } from '../../src/config.ts'
 import type { Database } from '../../src/db/client.ts'
 import { createTestDatabase } from './database.ts'
@@ -24,7 +24,7 @@ export type TestApp = { app: FastifyInstance; db: Database; clock: TestClock; co
 
 export async function startApp(
   t: Hooks,
-  options: { env?: Record<string, string>; databaseUrl?: string } = {},
+  options: { env?: Record<string, string>; databaseUrl?: string; mailSender?: AppOptions['mailSender'] } = {},
 ): Promise<TestApp> {
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase(t))
   const config: AppConfig = {
@@ -33,7 +33,7 @@ export async function startApp(
     sessionSecret: TEST_SECRET,
   }
   const clock = new TestClock()
-  const app = await buildApp(config, { clock, logger: false })
+  const app = await buildApp(config, { clock, logger: false, mailSender: options.mailSender })
   t.after(() => app.close())
   await app.ready()
   return { app, db: app.db, clock, config }

@@ -21,6 +21,9 @@ const REMEMBER_MAX_SECONDS = 7 * 24 * 3600
 const rawSetCookie = (res: { headers: Record<string, unknown> }, name: string) =>
   ([res.headers['set-cookie']].flat() as string[]).find((header) => header.startsWith(`${name}=`))
 
+// Production needs a mail server and a public origin; nothing here sends mail.
+const PRODUCTION_MAIL = { MAIL_URL: 'smtp://127.0.0.1:9', PUBLIC_URL: 'https://shop.example.com' }
+
 test('the session cookie is HttpOnly, SameSite=Lax, Path=/ and ends with the browser', async (t) => {
   const visit = await startVisit(t, { databaseUrl })
   const email = uniqueEmail()
@@ -83,7 +86,7 @@ test('the cookie holds a signed id of at least 128 random bits and nothing else'
 })
 
 test('in production the session cookie is Secure when the request came over https', async (t) => {
-  const env = { NODE_ENV: 'production', SESSION_SECRET: TEST_SECRET, TRUST_PROXY: '1' }
+  const env = { NODE_ENV: 'production', SESSION_SECRET: TEST_SECRET, ...PRODUCTION_MAIL, TRUST_PROXY: '1' }
   const visit = await startVisit(t, { databaseUrl, env })
   const email = uniqueEmail()
   await createAccount(visit.db, email)
@@ -99,14 +102,17 @@ test('in production the session cookie is Secure when the request came over http
 })
 
 test('in production the CSRF cookie is Secure too', async (t) => {
-  const env = { NODE_ENV: 'production', SESSION_SECRET: TEST_SECRET, TRUST_PROXY: '1' }
+  const env = { NODE_ENV: 'production', SESSION_SECRET: TEST_SECRET, ...PRODUCTION_MAIL, TRUST_PROXY: '1' }
   const visit = await startVisit(t, { databaseUrl, env })
   const csrf = setCookieOf(await visit.get('/login', { 'x-forwarded-proto': 'https' }), 'csrf')
   assert.equal(csrf?.secure, true)
 })
 
 test('in production a sign-in over plain http sets no session cookie, so the session id never travels in clear', async (t) => {
-  const visit = await startVisit(t, { databaseUrl, env: { NODE_ENV: 'production', SESSION_SECRET: TEST_SECRET } })
+  const visit = await startVisit(t, {
+    databaseUrl,
+    env: { NODE_ENV: 'production', SESSION_SECRET: TEST_SECRET, ...PRODUCTION_MAIL },
+  })
   const email = uniqueEmail()
   await createAccount(visit.db, email)
   const res = await signIn(visit, email)
