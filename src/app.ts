@@ -20,6 +20,7 @@ import { sessionPlugin } from './plugins/session.ts'
 import { staticPlugin } from './plugins/static.ts'
 import { viewsPlugin } from './plugins/views.ts'
 import { OneLinePerRequest } from './request-log.ts'
+import { sessionPageRoutes } from './session-page/routes.ts'
 import { type Clock, systemClock } from './shared/clock.ts'
 
 export type AppConfig = Config & { databaseUrl: string; sessionSecret: string }
@@ -74,6 +75,7 @@ export async function buildApp(config: AppConfig, options: AppOptions = {}): Pro
     await pages.register(accountRoutes, { lifetimes: config.session })
     await pages.register(cartRoutes)
     await pages.register(orderRoutes)
+    await pages.register(sessionPageRoutes, { lifetimes: config.session, isSecureCookie })
     if (hasMailbox) await pages.register(mailboxRoutes)
   })
   return app

@@ -7,6 +7,10 @@ declare module 'fastify' {
   interface FastifyReply {
     locals: Record<string, unknown>
   }
+  interface FastifyContextConfig {
+    /** The page shows a guest no form: a guest gets no CSRF token, so no csrf cookie is set for one. */
+    hasNoGuestForms?: boolean
+  }
 }
 
 export type PageContext = { viewer: Viewer; csrfToken: string; flash: string | null }
@@ -18,7 +22,9 @@ export async function fillPageContext(request: FastifyRequest, reply: FastifyRep
   const flash = session.flash ?? null
   // Shown once: taking it out of the session marks the session changed, so the store saves that.
   if (flash !== null) session.flash = undefined
-  const context: PageContext = { viewer: session.viewer ?? GUEST, csrfToken: csrfTokenFor(request, reply), flash }
+  const needsToken = session.userId !== undefined || request.routeOptions.config.hasNoGuestForms !== true
+  const csrfToken = needsToken ? csrfTokenFor(request, reply) : ''
+  const context: PageContext = { viewer: session.viewer ?? GUEST, csrfToken, flash }
   reply.locals = context
 }
 

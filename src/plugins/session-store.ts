@@ -19,6 +19,11 @@ export type StoredRecord = { createdAt: Date; lastSeenAt: Date; expiresAt: Date 
 
 type Callback = (error?: unknown) => void
 
+/** How late the store may record activity: a tenth of the idle limit, and at most a minute. */
+export function activityDelayMs(lifetimes: SessionLifetimes): number {
+  return Math.min(lifetimes.idleSeconds * 100, 60_000)
+}
+
 type SessionRow = StoredRecord & {
   data: Record<string, unknown>
   userId: number | null
@@ -50,8 +55,7 @@ export class PostgresSessionStore implements SessionStore {
     private readonly lifetimes: SessionLifetimes,
     private readonly clock: Clock,
   ) {
-    // Activity may be recorded up to a tenth of the idle limit late, and at most a minute.
-    this.#touchAfterMs = Math.min(lifetimes.idleSeconds * 100, 60_000)
+    this.#touchAfterMs = activityDelayMs(lifetimes)
   }
 
   get(id: string, callback: (error: unknown, session?: Session | null) => void): void {
