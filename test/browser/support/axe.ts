@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core'
 
 const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
 
-async function runAxe(page: Page): Promise<AxeResults> {
+export async function runAxe(page: Page): Promise<AxeResults> {
   await page.addScriptTag({ path: AXE_PATH })
   return (await page.evaluate('axe.run(document, { resultTypes: ["violations"] })')) as AxeResults
 }
