@@ -51,6 +51,9 @@ async function photographAt(browser: Browser, baseURL: string, width: string): P
   await shoot(page, `${width}-order`)
   await page.goto('/account/sessions')
   await shoot(page, `${width}-sessions`)
+  await addToCart(page, 'Canvas Tote Bag')
+  await page.goto('/session')
+  await shoot(page, `${width}-session`)
   await context.close()
 }
 
