@@ -130,7 +130,15 @@ test('the flags the page lists for sid are the ones its Set-Cookie carried', asy
 })
 
 test('in production the page says both cookies are Secure', async (t) => {
-  const visit = await startVisit(t, { databaseUrl, env: { NODE_ENV: 'production', SESSION_SECRET: TEST_SECRET } })
+  const visit = await startVisit(t, {
+    databaseUrl,
+    env: {
+      NODE_ENV: 'production',
+      SESSION_SECRET: TEST_SECRET,
+      MAIL_URL: 'smtp://127.0.0.1:9',
+      PUBLIC_URL: 'https://shop.example.com',
+    },
+  })
   const page = (await visit.get('/session')).body
   assert.equal(factOf(page, 'sid', 'Secure')?.value, 'Yes')
   assert.equal(factOf(page, 'csrf', 'Secure')?.value, 'Yes')
