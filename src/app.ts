@@ -7,6 +7,7 @@ import { cartRoutes } from './cart/routes.ts'
 import { catalogRoutes } from './catalog/routes.ts'
 import type { Config } from './config.ts'
 import { dbPlugin } from './db/plugin.ts'
+import { DEFAULT_GRACE_MS, drainPlugin } from './drain.ts'
 import { healthRoutes } from './health/routes.ts'
 import { type MailPluginOptions, mailPlugin } from './mail/plugin.ts'
 import { mailboxRoutes } from './mail/routes.ts'
@@ -30,6 +31,8 @@ export type AppOptions = {
   logger?: FastifyServerOptions['logger']
   /** Test settings for the outbox sender (shorter lease and retries). */
   mailSender?: MailPluginOptions['sender']
+  /** How long a stopping instance serves on after /healthz turns 503, for balancers to notice. */
+  drainGraceMs?: number
 }
 
 export async function buildApp(config: AppConfig, options: AppOptions = {}): Promise<FastifyInstance> {
@@ -41,7 +44,11 @@ export async function buildApp(config: AppConfig, options: AppOptions = {}): Pro
     trustProxy: trustedProxies(config.trustProxy),
     // A malformed or overlong URL gets the shop's error page too, not Fastify's JSON.
     frameworkErrors: (error, _request, reply) => sendFrameworkError(app, error, reply),
-    return503OnClosing: true,
+    // app.close() runs once every accepted connection has ended (src/drain.ts), so nothing the shop accepted
+    // can get Fastify's 503. An idle keep-alive connection is closed when the listener is; a busy one after
+    // its answer.
+    return503OnClosing: false,
+    forceCloseConnections: 'idle',
     logController: new OneLinePerRequest(),
   })
   app.decorate('clock', options.clock ?? systemClock)
@@ -49,6 +56,7 @@ export async function buildApp(config: AppConfig, options: AppOptions = {}): Pro
   // Outside production with no mail server, mail stays in the outbox and /dev/mailbox shows it.
   const hasMailbox = !config.isProduction && config.mail.url === undefined
 
+  await app.register(drainPlugin, { graceMs: options.drainGraceMs ?? DEFAULT_GRACE_MS })
   await app.register(errorsPlugin)
   await app.register(securityHeadersPlugin, { isProduction: config.isProduction })
   await app.register(dbPlugin, { databaseUrl: config.databaseUrl })

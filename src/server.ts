@@ -3,20 +3,23 @@ import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.ts'
 import { boot } from './boot.ts'
 import { ConfigError, loadConfig } from './config.ts'
-import { drainBeforeClosing } from './drain.ts'
 
 const log = (line: string) => console.log(`cartwheel: ${line}`)
 
 try {
   const { config, stopDatabase } = await boot(loadConfig(process.env), log)
   const app = await buildApp(config)
-  drainBeforeClosing(app)
-  // On SIGTERM: refuse new requests until they stop coming, then stop listening; finish the requests in flight,
-  // close the pool, then the embedded database.
+  // On a signal: /healthz 503 while every other request is served as usual, then stop listening, answer the
+  // requests accepted, close the pool, then the embedded database (src/drain.ts). After an uncaught error,
+  // no grace period. Whatever hangs past 10 s ends with exit 1.
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
-    if (err) app.log.error({ err }, 'shutting down after an error')
-    else app.log.info({ signal }, 'shutting down')
-    await app.close()
+    if (err) {
+      app.log.error({ err }, 'shutting down after an error')
+      await app.close()
+    } else {
+      app.log.info({ signal }, 'shutting down')
+      await app.drain()
+    }
     await stopDatabase()
   })
   await app.listen({ port: config.port, host: config.host })

@@ -1,10 +1,12 @@
-// GET /healthz for load balancers and compose: 200 when the database answers, 503 otherwise.
+// GET /healthz for load balancers and compose: 200 when the database answers, 503 otherwise, and 503 from the
+// moment the instance is stopping, so that balancers take it out while it still serves (src/drain.ts).
 import type { FastifyInstance } from 'fastify'
 
 const DATABASE_CHECK_TIMEOUT_MS = 2000
 
 export async function healthRoutes(app: FastifyInstance) {
   app.get('/healthz', async (request, reply) => {
+    if (app.isDraining) return reply.code(503).send({ status: 'stopping' })
     try {
       await withTimeout(app.db.prisma.$queryRaw`SELECT 1`, DATABASE_CHECK_TIMEOUT_MS)
       return { status: 'ok' }
