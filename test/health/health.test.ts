@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { buildApp } from '../../src/app.ts'
 import { startApp } from '../helpers/app.ts'
 
 test('healthz answers 200 ok when the database answers', async (t) => {
@@ -18,4 +19,17 @@ test('healthz answers 503 when the database cannot be reached, and pages a frien
   assert.equal(page.statusCode, 503)
   assert.match(page.body, /cannot reach its database/)
   assert.doesNotMatch(page.body, /ECONNREFUSED|Prisma|at \w+ \(/)
+})
+
+test('a stopping instance answers healthz 503 at once and every page as usual, asking to close the connection', async (t) => {
+  const { config } = await startApp(t)
+  const app = await buildApp(config, { logger: false, drainGraceMs: 50 })
+  const drained = app.drain()
+  const health = await app.inject('/healthz')
+  assert.equal(health.statusCode, 503)
+  assert.deepEqual(health.json(), { status: 'stopping' })
+  const page = await app.inject('/')
+  assert.equal(page.statusCode, 200)
+  assert.equal(page.headers.connection, 'close')
+  await drained
 })
