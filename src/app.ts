@@ -6,6 +6,7 @@ import { authRoutes } from './auth/routes.ts'
 import { cartRoutes } from './cart/routes.ts'
 import { catalogRoutes } from './catalog/routes.ts'
 import type { Config } from './config.ts'
+import { confirmRoutes } from './confirm/routes.ts'
 import { dbPlugin } from './db/plugin.ts'
 import { DEFAULT_GRACE_MS, drainPlugin } from './drain.ts'
 import { healthRoutes } from './health/routes.ts'
@@ -80,7 +81,8 @@ export async function buildApp(config: AppConfig, options: AppOptions = {}): Pro
     pages.addHook('preHandler', fillPageContext)
     await pages.register(catalogRoutes)
     await pages.register(authRoutes, { rememberMaxSeconds: config.session.rememberMaxSeconds })
-    await pages.register(accountRoutes, { lifetimes: config.session })
+    await pages.register(accountRoutes, { lifetimes: config.session, confirmSeconds: config.confirmSeconds })
+    await pages.register(confirmRoutes)
     await pages.register(cartRoutes)
     await pages.register(orderRoutes)
     await pages.register(sessionPageRoutes, { lifetimes: config.session, isSecureCookie })

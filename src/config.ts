@@ -37,6 +37,7 @@ const envSchema = z
         message: 'PUBLIC_URL must be an http:// or https:// origin, such as https://shop.example.com',
       })
       .optional(),
+    CONFIRM_SECONDS: wholeNumber('CONFIRM_SECONDS', 1, 86_400).default(600),
     RESET_TOKEN_SECONDS: wholeNumber('RESET_TOKEN_SECONDS', 60, 604_800).default(3600),
     VERIFY_TOKEN_SECONDS: wholeNumber('VERIFY_TOKEN_SECONDS', 60, 2_592_000).default(86_400),
     TRUST_PROXY: z
@@ -75,6 +76,8 @@ export type Config = {
   /** Unset outside production: one is generated once and kept under .data/. */
   sessionSecret: string | undefined
   session: SessionLifetimes
+  /** How long entering the password (or using a passkey) counts as confirming it's you, for the guarded changes. */
+  confirmSeconds: number
   /**
    * Which proxies' X-Forwarded-For/-Proto to believe: a hop count or their addresses. Unset, none: a client's
    * own X-Forwarded-For would otherwise choose the address the sign-in throttle counts against.
@@ -115,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
     databaseUrl: vars.DATABASE_URL,
     sessionSecret: vars.SESSION_SECRET,
     trustProxy: parseTrustProxy(vars.TRUST_PROXY),
+    confirmSeconds: vars.CONFIRM_SECONDS,
     mail: Object.freeze({
       url: vars.MAIL_URL,
       from: vars.MAIL_FROM ?? 'Cartwheel <shop@localhost>',

@@ -6,6 +6,7 @@ import { endCurrentSession } from '../auth/session.ts'
 import { clearFailures, reserveAttempt, tooManyAttemptsMessage } from '../auth/throttle.ts'
 import { changePassword, findUserById } from '../auth/users.ts'
 import type { SessionLifetimes } from '../config.ts'
+import { confirmationGuard } from '../confirm/confirm.ts'
 import { renderError } from '../plugins/errors.ts'
 import { endOtherSessions, endSession, findOwnSessionId, listSessions } from './sessions.ts'
 
@@ -13,9 +14,14 @@ type PasswordBody = { current_password?: unknown; new_password?: unknown }
 
 const text = (value: unknown) => (typeof value === 'string' ? value : '')
 
-export async function accountRoutes(app: FastifyInstance, options: { lifetimes: SessionLifetimes }) {
+export async function accountRoutes(
+  app: FastifyInstance,
+  options: { lifetimes: SessionLifetimes; confirmSeconds: number },
+) {
   // Every route in this module is for signed-in users only.
   app.addHook('preHandler', requireUser)
+  // The changes a borrowed session must not make without the password again (see confirm/confirm.ts).
+  const requireConfirmed = confirmationGuard(options.confirmSeconds)
 
   app.get('/account', async (_request, reply) => reply.viewAsync('account/index', { title: 'Your account' }))
 
@@ -44,7 +50,7 @@ export async function accountRoutes(app: FastifyInstance, options: { lifetimes: 
 
   app.post(
     '/account/sessions/others/delete',
-    { config: { signInNext: '/account/sessions' } },
+    { preHandler: requireConfirmed, config: { signInNext: '/account/sessions' } },
     async (request, reply) => {
       const count = await endOtherSessions(app.db, currentUserId(request), request.session.sessionId)
       request.session.flash = `Signed out ${count} other session${count === 1 ? '' : 's'}.`
@@ -52,13 +58,13 @@ export async function accountRoutes(app: FastifyInstance, options: { lifetimes: 
     },
   )
 
-  app.get('/account/password', async (_request, reply) => {
+  app.get('/account/password', { preHandler: requireConfirmed }, async (_request, reply) => {
     return reply.viewAsync('account/password', { title: 'Change password' })
   })
 
   app.post<{ Body: PasswordBody }>(
     '/account/password',
-    { config: { signInNext: '/account/password' } },
+    { preHandler: requireConfirmed, config: { signInNext: '/account/password' } },
     async (request, reply) => {
       const userId = currentUserId(request)
       const currentPassword = text(request.body.current_password)

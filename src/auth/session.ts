@@ -1,6 +1,7 @@
 // Starting and ending a signed-in session: the one place that changes who a session belongs to.
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { mergeGuestCart } from '../cart/cart.ts'
+import { markConfirmed } from '../confirm/confirm.ts'
 import type { User } from './users.ts'
 
 export async function startSignedInSession(
@@ -17,6 +18,8 @@ export async function startSignedInSession(
   signedIn.userId = user.id
   signedIn.isRemembered = options.isRemembered
   signedIn.userAgent = request.headers['user-agent'] ?? ''
+  // Having just entered the password (or used a passkey) is confirming it's you.
+  markConfirmed(signedIn, request.server.clock.now())
   // The browser keeps a remembered cookie until the session's absolute end; without remember it ends with the
   // browser. Set either way: regenerate() carries the old cookie's settings over, a remembered Expires included.
   // Date.now(), not the app's clock: @fastify/session checks this Expires against Date.now() itself.

@@ -1,0 +1,97 @@
+// Confirming it's you: each guarded page sends a stale confirmation to /account/confirm and back, and works
+// while it is fresh; the confirm form is counted by the sign-in throttle.
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { createAccount, createFileDatabase, PASSWORD, signIn, uniqueEmail } from '../helpers/accounts.ts'
+import { startVisit } from '../helpers/app.ts'
+
+const databaseUrl = await createFileDatabase()
+const CONFIRM_SECONDS = 60
+
+async function signedIn(t: Parameters<typeof startVisit>[0]) {
+  const visit = await startVisit(t, { databaseUrl, env: { CONFIRM_SECONDS: String(CONFIRM_SECONDS) } })
+  const email = uniqueEmail()
+  await createAccount(visit.db, email)
+  await signIn(visit, email)
+  return Object.assign(visit, { email })
+}
+
+const guardedPages = [
+  { page: '/account/password', post: '/account/password' },
+  { page: '/account/sessions', post: '/account/sessions/others/delete' },
+]
+
+for (const { page, post } of guardedPages) {
+  test(`${post} right after signing in needs no confirmation`, async (t) => {
+    const visit = await signedIn(t)
+    const res = await visit.post(post, { _csrf: await visit.csrfToken(page) })
+    assert.notEqual(res.headers.location?.startsWith('/account/confirm'), true)
+  })
+
+  test(`${post} with a stale confirmation goes to the confirm page, and back to ${page}`, async (t) => {
+    const visit = await signedIn(t)
+    const token = await visit.csrfToken(page)
+    visit.clock.advance(CONFIRM_SECONDS + 1)
+    const res = await visit.post(post, { _csrf: token })
+    assert.equal(res.statusCode, 303)
+    assert.equal(res.headers.location, `/account/confirm?next=${encodeURIComponent(page)}`)
+    const confirmed = await visit.submit(res.headers.location as string, { password: PASSWORD })
+    assert.equal(confirmed.statusCode, 303)
+    assert.equal(confirmed.headers.location, page)
+  })
+}
+
+test('a guarded page itself (GET) is sent to confirm when stale, and shows once confirmed', async (t) => {
+  const visit = await signedIn(t)
+  assert.equal((await visit.get('/account/password')).statusCode, 200)
+  visit.clock.advance(CONFIRM_SECONDS + 1)
+  const stale = await visit.get('/account/password')
+  assert.equal(stale.statusCode, 303)
+  assert.equal(stale.headers.location, '/account/confirm?next=%2Faccount%2Fpassword')
+  await visit.submit('/account/confirm?next=%2Faccount%2Fpassword', { password: PASSWORD })
+  assert.equal((await visit.get('/account/password')).statusCode, 200)
+})
+
+test('a wrong password on the confirm page is refused and confirms nothing', async (t) => {
+  const visit = await signedIn(t)
+  visit.clock.advance(CONFIRM_SECONDS + 1)
+  const res = await visit.submit('/account/confirm?next=%2Faccount%2Fpassword', { password: 'not the password' })
+  assert.equal(res.statusCode, 400)
+  assert.match(res.body, /That is not your password/)
+  assert.equal((await visit.get('/account/password')).statusCode, 303)
+})
+
+test('a JSON request with a stale confirmation is told where to confirm with a 401', async (t) => {
+  const visit = await signedIn(t)
+  const token = await visit.csrfToken('/account/sessions')
+  visit.clock.advance(CONFIRM_SECONDS + 1)
+  const res = await visit.app.inject({
+    method: 'POST',
+    url: '/account/sessions/others/delete',
+    headers: { cookie: cookieHeaderOf(visit.cookies), 'content-type': 'application/json', 'x-csrf-token': token },
+    payload: JSON.stringify({ _csrf: token }),
+  })
+  assert.equal(res.statusCode, 401)
+  assert.deepEqual(res.json(), { confirm: '/account/confirm?next=%2Faccount%2Fsessions' })
+})
+
+test('guessing on the confirm page is counted by the sign-in throttle', async (t) => {
+  const visit = await signedIn(t)
+  for (let i = 0; i < 5; i++) {
+    const res = await visit.submit('/account/confirm?next=%2Faccount', { password: `wrong guess ${i}` })
+    assert.equal(res.statusCode, 400)
+  }
+  const blocked = await visit.submit('/account/confirm?next=%2Faccount', { password: PASSWORD })
+  assert.equal(blocked.statusCode, 429)
+  assert.ok(blocked.headers['retry-after'])
+})
+
+test('the confirm page sends only to a local path', async (t) => {
+  const visit = await signedIn(t)
+  const res = await visit.submit('/account/confirm?next=https%3A%2F%2Fevil.example', { password: PASSWORD })
+  assert.equal(res.headers.location, '/account')
+})
+
+function cookieHeaderOf(cookies: Map<string, string>): string {
+  return [...cookies].map(([name, value]) => `${name}=${value}`).join('; ')
+}
