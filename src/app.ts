@@ -79,7 +79,8 @@ export async function buildApp(config: AppConfig, options: AppOptions = {}): Pro
   // The shop's pages, with what the layout needs filled in before each handler runs.
   await app.register(async (pages) => {
     pages.addHook('preHandler', fillPageContext)
-    await pages.register(catalogRoutes)
+    // In development templates are read again on every render, so that an edit shows at once: nothing is kept.
+    await pages.register(catalogRoutes, { keepGuestPages: config.nodeEnv !== 'development' })
     await pages.register(authRoutes, { rememberMaxSeconds: config.session.rememberMaxSeconds })
     await pages.register(accountRoutes, { lifetimes: config.session, confirmSeconds: config.confirmSeconds })
     await pages.register(confirmRoutes)

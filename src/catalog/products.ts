@@ -22,34 +22,37 @@ const decodeProduct = (row: RawRow): Product => ({
   imagePath: text(row, 'imagePath'),
 })
 
-type Catalog = () => Promise<readonly Product[]>
+/** The products as read by one query, and a version that changes whenever they differ from the previous read. */
+export type Catalog = { readonly version: number; readonly products: readonly Product[] }
 
 // One coalesced reader per database client (per instance), so that all its requests share their queries.
-const catalogs = new WeakMap<Database, Catalog>()
+const readers = new WeakMap<Database, () => Promise<Catalog>>()
 
-function catalogOf(db: Database): Catalog {
-  let catalog = catalogs.get(db)
-  if (catalog === undefined) {
-    let previous: readonly Product[] = Object.freeze([])
-    catalog = coalesced(async () => {
+function readerOf(db: Database): () => Promise<Catalog> {
+  let reader = readers.get(db)
+  if (reader === undefined) {
+    let current: Catalog = Object.freeze({ version: 0, products: Object.freeze([]) })
+    reader = coalesced(async () => {
       // Read on every catalog and product page, so on the direct path (see db/sql.ts).
       const products = await db.sql.rows(
         Prisma.sql`SELECT id, slug, name, description, "priceCents", "imagePath" FROM "Product" ORDER BY id`,
         decodeProduct,
       )
-      // The same object for as long as nothing changed, so pages rendered from it can be kept (views.ts);
-      // frozen, because one answer is shared by every request that waited for it.
-      if (!isSameCatalog(products, previous))
-        previous = Object.freeze(products.map((product) => Object.freeze(product)))
-      return previous
+      // The guest pages are kept per version (page-cache.ts); frozen, because one answer is shared by every
+      // request that waited for it.
+      if (!isSameProducts(products, current.products)) {
+        const frozen = Object.freeze(products.map((product) => Object.freeze(product)))
+        current = Object.freeze({ version: current.version + 1, products: frozen })
+      }
+      return current
     })
-    catalogs.set(db, catalog)
+    readers.set(db, reader)
   }
-  return catalog
+  return reader
 }
 
 // Field by field, whatever the fields are: a column added to Product later is compared too.
-function isSameCatalog(next: readonly Product[], previous: readonly Product[]): boolean {
+function isSameProducts(next: readonly Product[], previous: readonly Product[]): boolean {
   return (
     next.length === previous.length &&
     next.every((product, index) => {
@@ -61,8 +64,12 @@ function isSameCatalog(next: readonly Product[], previous: readonly Product[]): 
 }
 
 /** Every product, as of a query sent after this call (see coalesced.ts). */
-export function listProducts(db: Database): Promise<readonly Product[]> {
-  return catalogOf(db)()
+export function readCatalog(db: Database): Promise<Catalog> {
+  return readerOf(db)()
+}
+
+export function productIn(catalog: Catalog, id: number): Product | null {
+  return catalog.products.find((product) => product.id === id) ?? null
 }
 
 /**
@@ -70,5 +77,5 @@ export function listProducts(db: Database): Promise<readonly Product[]> {
  * anyway, and one shared query for all of them costs less than one query per lookup.
  */
 export async function findProduct(db: Database, id: number): Promise<Product | null> {
-  return (await listProducts(db)).find((product) => product.id === id) ?? null
+  return productIn(await readCatalog(db), id)
 }

@@ -15,7 +15,11 @@ declare module 'fastify' {
 
 export type PageContext = { viewer: Viewer; csrfToken: string; flash: string | null }
 
-const GUEST: Viewer = Object.freeze({ email: null, cartCount: 0 })
+/** The context of a guest with an empty cart and no message, but for the CSRF token. */
+export const PLAIN_GUEST: Omit<PageContext, 'csrfToken'> = Object.freeze({
+  viewer: Object.freeze({ email: null, cartCount: 0 }),
+  flash: null,
+})
 
 export async function fillPageContext(request: FastifyRequest, reply: FastifyReply) {
   const { session } = request
@@ -24,21 +28,21 @@ export async function fillPageContext(request: FastifyRequest, reply: FastifyRep
   if (flash !== null) session.flash = undefined
   const needsToken = session.userId !== undefined || request.routeOptions.config.hasNoGuestForms !== true
   const csrfToken = needsToken ? csrfTokenFor(request, reply) : ''
-  const context: PageContext = { viewer: session.viewer ?? GUEST, csrfToken, flash }
+  const context: PageContext = { viewer: session.viewer ?? PLAIN_GUEST.viewer, csrfToken, flash }
   reply.locals = context
 }
 
 /**
- * True when the layout shows this visitor nothing of their own but the CSRF token: a guest with an empty cart
- * and no message. Every such visitor sees a page alike but for the token (see views.ts, viewForGuests). Any
- * other field in the context turns this off, since it might be the visitor's own, until it is judged here.
+ * True when the layout would show this visitor nothing of their own but the CSRF token, so that the page
+ * rendered with PLAIN_GUEST (views.ts, viewForAnyGuest) is theirs too. Any other field in the context turns
+ * this off, since it might be the visitor's own, until it is judged here.
  */
 export function isPlainGuest(locals: Record<string, unknown>): boolean {
   const { viewer, csrfToken, flash, ...rest } = locals as PageContext
   return (
-    viewer?.email === null &&
-    viewer.cartCount === 0 &&
-    flash === null &&
+    viewer?.email === PLAIN_GUEST.viewer.email &&
+    viewer.cartCount === PLAIN_GUEST.viewer.cartCount &&
+    flash === PLAIN_GUEST.flash &&
     typeof csrfToken === 'string' &&
     Object.keys(rest).length === 0
   )

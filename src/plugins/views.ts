@@ -8,16 +8,19 @@ import fp from 'fastify-plugin'
 import { formatDateTime } from '../shared/dates.ts'
 import { formatCents } from '../shared/money.ts'
 import { projectRoot } from '../shared/project-root.ts'
-import { isPlainGuest } from './page-context.ts'
+import { type PageContext, PLAIN_GUEST } from './page-context.ts'
 
 declare module 'fastify' {
-  interface FastifyReply {
+  interface FastifyInstance {
     /**
-     * viewAsync for a page whose data depends on `version` alone (an object replaced whenever that data
-     * changes). Every plain guest (see page-context.ts) sees the same page but for the CSRF token, so it is
-     * rendered once per version and the token spliced in; anyone else gets it rendered as usual.
+     * The page as every plain guest sees it (page-context.ts), cut where the CSRF token goes: rendered from
+     * `data` and PLAIN_GUEST alone, never from a visitor's context, so it may be sent to any plain guest.
      */
-    viewForGuests(page: string, data: Record<string, unknown>, version: object): Promise<string>
+    viewForAnyGuest(page: string, data: Readonly<Record<string, unknown>>): Promise<readonly string[]>
+  }
+  interface FastifyReply {
+    /** Sends a page cut by viewForAnyGuest with this visitor's CSRF token put in every cut. */
+    sendWithCsrfToken(parts: readonly string[]): FastifyReply
   }
 }
 
@@ -26,65 +29,25 @@ const viewsDir = path.join(projectRoot, 'views')
 // Printed where the token goes: hex is left as it is by HTML escaping and never occurs in a page by chance.
 const TOKEN_PLACEHOLDER = randomBytes(16).toString('hex')
 
-/**
- * eta works out a template's file path again on every render and include (a dozen per catalog page), building
- * a JSON key for its own path cache each time. The answer depends only on the two strings, which come from
- * the code (never from a request), so it is kept.
- */
-function createTemplates(): Eta {
-  const eta = new Eta({ autoEscape: true, cacheFilepaths: false })
-  const resolveOnce = eta.resolvePath
-  const paths = new Map<string, string>()
-  eta.resolvePath = function resolvePath(template, options) {
-    const key = `${options?.filepath ?? ''}\0${template}`
-    let resolved = paths.get(key)
-    if (resolved === undefined) {
-      resolved = resolveOnce.call(this, template, options)
-      paths.set(key, resolved)
-    }
-    return resolved
-  }
-  return eta
-}
-
 export const viewsPlugin = fp(
   async (app: FastifyInstance, options: { isDevelopment: boolean; hasMailbox: boolean }) => {
     await app.register(fastifyView, {
-      engine: { eta: createTemplates() },
+      // eta's own cache of include paths (cacheFilepaths, on by default) is enough: bench/template-paths.ts.
+      engine: { eta: new Eta({ autoEscape: true }) },
       templates: viewsDir,
       production: !options.isDevelopment,
       // What the layout needs when a page is rendered before the page hooks ran (an early error page).
-      defaultContext: {
-        viewer: { email: null, cartCount: 0 },
-        csrfToken: '',
-        flash: null,
-        formatCents,
-        formatDateTime,
-        hasMailbox: options.hasMailbox,
-      },
+      defaultContext: { ...PLAIN_GUEST, csrfToken: '', formatCents, formatDateTime, hasMailbox: options.hasMailbox },
     })
 
-    // version -> page -> the rendered page cut at the token; a version's pages go when the version does.
-    const guestPages = new WeakMap<object, Map<string, string[]>>()
-    app.decorateReply(
-      'viewForGuests',
-      async function viewForGuests(this: FastifyReply, page: string, data: Record<string, unknown>, version: object) {
-        // In development templates are read again on every render, so that an edit shows at once.
-        if (options.isDevelopment || !isPlainGuest(this.locals)) return this.viewAsync(page, data)
-        let pages = guestPages.get(version)
-        if (pages === undefined) {
-          pages = new Map()
-          guestPages.set(version, pages)
-        }
-        let parts = pages.get(page)
-        if (parts === undefined) {
-          parts = (await this.viewAsync(page, { ...data, csrfToken: TOKEN_PLACEHOLDER })).split(TOKEN_PLACEHOLDER)
-          pages.set(page, parts)
-        }
-        this.type('text/html; charset=utf-8')
-        return parts.join(this.locals.csrfToken as string)
-      },
-    )
+    app.decorate('viewForAnyGuest', async (page: string, data: Readonly<Record<string, unknown>>) => {
+      const html: string = await app.view(page, { ...data, ...PLAIN_GUEST, csrfToken: TOKEN_PLACEHOLDER })
+      return html.split(TOKEN_PLACEHOLDER)
+    })
+    app.decorateReply('sendWithCsrfToken', function sendWithCsrfToken(this: FastifyReply, parts: readonly string[]) {
+      const { csrfToken } = this.locals as PageContext
+      return this.type('text/html; charset=utf-8').send(parts.join(csrfToken))
+    })
   },
   { name: 'views' },
 )

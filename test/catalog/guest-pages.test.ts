@@ -1,5 +1,5 @@
 // Guests with an empty cart and no message share one rendered catalog page and product page, each with its own
-// CSRF token spliced in (views.ts, viewForGuests). Nobody may get anything of another visitor's.
+// CSRF token spliced in (src/catalog/page-cache.ts). Nobody may get anything of another visitor's.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { startVisit } from '../helpers/app.ts'
@@ -53,4 +53,38 @@ test('a signed-in visitor sees their own email on the catalog, and a guest does 
   await signUpAndIn(ann, ann.db, 'ann@x.test')
   assert.match((await ann.get('/')).body, /ann@x\.test/)
   assert.doesNotMatch((await guest.get('/')).body, /ann@x\.test/)
+})
+
+test('a guest with something in the cart sees their own count on a product page another guest already saw', async (t) => {
+  const ann = await startVisit(t)
+  const bob = new Visitor(ann.app)
+  const mug = await product(ann.db, 'camp-mug')
+  assert.equal(headerCount((await bob.get(`/products/${mug.id}`)).body), 0)
+  await addToCart(ann, mug.id, { quantity: '3' })
+  assert.equal(headerCount((await ann.get(`/products/${mug.id}`)).body), 3)
+  assert.equal(headerCount((await bob.get(`/products/${mug.id}`)).body), 0)
+})
+
+test('a signed-in visitor sees their own email on a product page, and a guest does not', async (t) => {
+  const ann = await startVisit(t)
+  const guest = new Visitor(ann.app)
+  const mug = await product(ann.db, 'camp-mug')
+  await guest.get(`/products/${mug.id}`)
+  await signUpAndIn(ann, ann.db, 'ann@x.test')
+  assert.match((await ann.get(`/products/${mug.id}`)).body, /ann@x\.test/)
+  assert.doesNotMatch((await guest.get(`/products/${mug.id}`)).body, /ann@x\.test/)
+})
+
+test('a price change shows at once to a guest whose page was shared before', async (t) => {
+  const ann = await startVisit(t)
+  const bob = new Visitor(ann.app)
+  const tote = await product(ann.db, 'canvas-tote')
+  assert.match((await ann.get('/')).body, /\$24\.00/)
+  assert.match((await ann.get(`/products/${tote.id}`)).body, /\$24\.00/)
+  await ann.db.prisma.product.update({ where: { id: tote.id }, data: { priceCents: 2599 } })
+  for (const page of ['/', `/products/${tote.id}`]) {
+    const body = (await bob.get(page)).body
+    assert.match(body, /\$25\.99/)
+    assert.doesNotMatch(body, /\$24\.00/)
+  }
 })
