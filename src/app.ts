@@ -9,6 +9,7 @@ import type { Config } from './config.ts'
 import { confirmRoutes } from './confirm/routes.ts'
 import { dbPlugin } from './db/plugin.ts'
 import { DEFAULT_GRACE_MS, drainPlugin } from './drain.ts'
+import { parseFormBody } from './forms/parse.ts'
 import { healthRoutes } from './health/routes.ts'
 import { type MailPluginOptions, mailPlugin } from './mail/plugin.ts'
 import { mailboxRoutes } from './mail/routes.ts'
@@ -66,7 +67,7 @@ export async function buildApp(config: AppConfig, options: AppOptions = {}): Pro
   await app.register(mailPlugin, { mail: config.mail, sender: options.mailSender })
   await app.register(healthRoutes)
 
-  await app.register(formBody)
+  await app.register(formBody, { parser: parseFormBody })
   await app.register(sessionPlugin, {
     secret: config.sessionSecret,
     lifetimes: config.session,
@@ -81,7 +82,10 @@ export async function buildApp(config: AppConfig, options: AppOptions = {}): Pro
     pages.addHook('preHandler', fillPageContext)
     // In development templates are read again on every render, so that an edit shows at once: nothing is kept.
     await pages.register(catalogRoutes, { keepGuestPages: config.nodeEnv !== 'development' })
-    await pages.register(authRoutes, { rememberMaxSeconds: config.session.rememberMaxSeconds })
+    await pages.register(authRoutes, {
+      rememberMaxSeconds: config.session.rememberMaxSeconds,
+      signupLimitPerAddress: config.signupLimitPerAddress,
+    })
     await pages.register(accountRoutes, { lifetimes: config.session, confirmSeconds: config.confirmSeconds })
     await pages.register(confirmRoutes)
     await pages.register(cartRoutes)

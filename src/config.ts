@@ -40,6 +40,7 @@ const envSchema = z
     CONFIRM_SECONDS: wholeNumber('CONFIRM_SECONDS', 1, 86_400).default(600),
     RESET_TOKEN_SECONDS: wholeNumber('RESET_TOKEN_SECONDS', 60, 604_800).default(3600),
     VERIFY_TOKEN_SECONDS: wholeNumber('VERIFY_TOKEN_SECONDS', 60, 2_592_000).default(86_400),
+    SIGNUP_LIMIT_PER_ADDRESS: wholeNumber('SIGNUP_LIMIT_PER_ADDRESS', 1, 1_000_000).default(20),
     TRUST_PROXY: z
       .string()
       .regex(/^(\d{1,2}|[0-9a-fA-F.:/,\s]+|loopback|linklocal|uniquelocal)$/, {
@@ -78,6 +79,8 @@ export type Config = {
   session: SessionLifetimes
   /** How long entering the password (or using a passkey) counts as confirming it's you, for the guarded changes. */
   confirmSeconds: number
+  /** Registrations, and password-reset requests, each allowed per client address in 15 minutes. */
+  signupLimitPerAddress: number
   /**
    * Which proxies' X-Forwarded-For/-Proto to believe: a hop count or their addresses. Unset, none: a client's
    * own X-Forwarded-For would otherwise choose the address the sign-in throttle counts against.
@@ -126,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
       resetTokenSeconds: vars.RESET_TOKEN_SECONDS,
       verifyTokenSeconds: vars.VERIFY_TOKEN_SECONDS,
     }),
+    signupLimitPerAddress: vars.SIGNUP_LIMIT_PER_ADDRESS,
     session: Object.freeze({
       idleSeconds: vars.SESSION_IDLE_SECONDS,
       maxSeconds: vars.SESSION_MAX_SECONDS,

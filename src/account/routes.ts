@@ -1,18 +1,20 @@
 // The signed-in pages of an account: who you are, your sessions, your password.
 import type { FastifyInstance } from 'fastify'
+import { z } from 'zod'
 import { currentUserId, requireUser } from '../auth/guard.ts'
-import { passwordProblem, verifyPassword } from '../auth/passwords.ts'
+import { verifyPassword } from '../auth/passwords.ts'
 import { endCurrentSession } from '../auth/session.ts'
 import { clearFailures, reserveAttempt, tooManyAttemptsMessage } from '../auth/throttle.ts'
 import { changePassword, findUserById } from '../auth/users.ts'
 import type { SessionLifetimes } from '../config.ts'
 import { confirmationGuard } from '../confirm/confirm.ts'
+import { newPasswordField, passwordField } from '../forms/fields.ts'
+import { parseForm } from '../forms/parse.ts'
 import { renderError } from '../plugins/errors.ts'
 import { endOtherSessions, endSession, findOwnSessionId, listSessions } from './sessions.ts'
 
-type PasswordBody = { current_password?: unknown; new_password?: unknown }
-
-const text = (value: unknown) => (typeof value === 'string' ? value : '')
+const currentPasswordForm = z.object({ current_password: passwordField })
+const newPasswordForm = z.object({ new_password: newPasswordField })
 
 export async function accountRoutes(
   app: FastifyInstance,
@@ -62,14 +64,19 @@ export async function accountRoutes(
     return reply.viewAsync('account/password', { title: 'Change password' })
   })
 
-  app.post<{ Body: PasswordBody }>(
+  app.post(
     '/account/password',
     { preHandler: requireConfirmed, config: { signInNext: '/account/password' } },
     async (request, reply) => {
-      const userId = currentUserId(request)
-      const currentPassword = text(request.body.current_password)
-      const newPassword = text(request.body.new_password)
-      const user = await findUserById(app.db, userId)
+      const title = 'Change password'
+      // Parsed apart: the current password is checked even when the new one is refused, so that each field
+      // gets its message at once.
+      const current = parseForm(currentPasswordForm, request.body)
+      const chosen = parseForm(newPasswordForm, request.body)
+      const errors: Record<string, string> = chosen.ok ? {} : { ...chosen.messages }
+      if (!current.ok)
+        return reply.code(400).viewAsync('account/password', { title, errors: { ...current.messages, ...errors } })
+      const user = await findUserById(app.db, currentUserId(request))
       if (user === null) return renderError(reply, 404)
       // Guessing the current password here is throttled like signing in: a borrowed session must not
       // become a way round the sign-in throttle.
@@ -77,19 +84,16 @@ export async function accountRoutes(
       const reservation = await reserveAttempt(app.db, app.clock, keys)
       if (!reservation.isAllowed) {
         reply.header('retry-after', String(reservation.retryAfterSeconds))
-        const errors = { form: tooManyAttemptsMessage(reservation.retryAfterSeconds) }
-        return reply.code(429).viewAsync('account/password', { title: 'Change password', errors })
+        const refusal = { form: tooManyAttemptsMessage(reservation.retryAfterSeconds) }
+        return reply.code(429).viewAsync('account/password', { title, errors: refusal })
       }
-      const isCurrentRight = await verifyPassword(user.passwordHash, currentPassword)
-      if (isCurrentRight) await clearFailures(app.db, keys, reservation)
-      const errors = {
-        current_password: isCurrentRight ? null : 'That is not your current password.',
-        new_password: passwordProblem(newPassword),
+      if (await verifyPassword(user.passwordHash, current.data.current_password)) {
+        await clearFailures(app.db, keys, reservation)
+      } else {
+        errors.current_password = 'That is not your current password.'
       }
-      if (errors.current_password || errors.new_password) {
-        return reply.code(400).viewAsync('account/password', { title: 'Change password', errors })
-      }
-      await changePassword(app.db, userId, newPassword, request.session.sessionId)
+      if (!chosen.ok || errors.current_password) return reply.code(400).viewAsync('account/password', { title, errors })
+      await changePassword(app.db, user.id, chosen.data.new_password, request.session.sessionId)
       request.session.flash = 'Your password is changed. Every other session of your account is signed out.'
       return reply.redirect('/account', 303)
     },

@@ -5,9 +5,6 @@ import argon2 from 'argon2'
 // OWASP's minimum for argon2id: 19 MiB of memory, 2 iterations, 1 lane.
 const HASH_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const
 
-const PASSWORD_MIN_LENGTH = 8
-const PASSWORD_MAX_LENGTH = 256
-
 export function hashPassword(password: string): Promise<string> {
   return argon2.hash(password, HASH_OPTIONS)
 }
@@ -20,12 +17,4 @@ const dummyHash = hashPassword('not the password of anyone at all')
 export async function verifyPassword(hash: string | null, password: string): Promise<boolean> {
   const isMatch = await argon2.verify(hash ?? (await dummyHash), password)
   return hash !== null && isMatch
-}
-
-/** The register rules: from 8 to 256 characters. */
-export function passwordProblem(password: string): string | null {
-  const length = [...password].length
-  if (length < PASSWORD_MIN_LENGTH) return `Use at least ${PASSWORD_MIN_LENGTH} characters.`
-  if (length > PASSWORD_MAX_LENGTH) return `Use at most ${PASSWORD_MAX_LENGTH} characters.`
-  return null
 }

@@ -1,26 +1,53 @@
-// Register, sign in, sign out. Rules live in users.ts, passwords.ts, throttle.ts and next-path.ts.
+// Register, sign in, sign out. Rules live in users.ts, passwords.ts, throttle.ts, signup-throttle.ts and
+// next-path.ts; the fields' rules in ../forms/fields.ts.
 import type { FastifyInstance } from 'fastify'
+import { z } from 'zod'
+import { emailField, newPasswordField, passwordField, signInEmailField } from '../forms/fields.ts'
+import { parseForm } from '../forms/parse.ts'
 import { safeNextPath } from './next-path.ts'
-import { passwordProblem, verifyPassword } from './passwords.ts'
+import { verifyPassword } from './passwords.ts'
 import { endCurrentSession, startSignedInSession } from './session.ts'
+import { reserveSignup, tooManySignupsMessage } from './signup-throttle.ts'
 import { clearFailures, reserveAttempt, tooManyAttemptsMessage } from './throttle.ts'
-import { createUser, emailProblem, findUserByEmail, normalizeEmail } from './users.ts'
+import { createUser, findUserByEmail } from './users.ts'
 
-type CredentialsBody = { email?: unknown; password?: unknown; remember?: unknown; next?: unknown }
+const registerForm = z.object({ email: emailField, password: newPasswordField })
 
-const text = (value: unknown) => (typeof value === 'string' ? value : '')
+const signInForm = z.object({
+  email: signInEmailField,
+  password: passwordField,
+  // A checkbox: ticked when it is sent with a value.
+  remember: z
+    .unknown()
+    .optional()
+    .transform((value) => typeof value === 'string' && value !== ''),
+  // Hidden, from the query. Anything but a local path means /account (safeNextPath), so it is never refused.
+  next: z
+    .unknown()
+    .optional()
+    .transform((value) => (typeof value === 'string' ? value : '')),
+})
 
-export async function authRoutes(app: FastifyInstance, options: { rememberMaxSeconds: number }) {
-  const { rememberMaxSeconds } = options
+type AuthOptions = { rememberMaxSeconds: number; signupLimitPerAddress: number }
+
+export async function authRoutes(app: FastifyInstance, options: AuthOptions) {
+  const { rememberMaxSeconds, signupLimitPerAddress } = options
 
   app.get('/register', async (_request, reply) => reply.viewAsync('auth/register', { title: 'Register', values: {} }))
 
-  app.post<{ Body: CredentialsBody }>('/register', async (request, reply) => {
-    const email = normalizeEmail(text(request.body.email))
-    const password = text(request.body.password)
-    const errors = { email: emailProblem(email), password: passwordProblem(password) }
-    if (errors.email || errors.password) {
-      return reply.code(400).viewAsync('auth/register', { title: 'Register', values: { email }, errors })
+  app.post('/register', async (request, reply) => {
+    const form = parseForm(registerForm, request.body)
+    if (!form.ok) {
+      const page = { title: 'Register', values: form.values, errors: form.messages }
+      return reply.code(400).viewAsync('auth/register', page)
+    }
+    const { email, password } = form.data
+    // Counted before the hash: a flood of sign-ups must not become a flood of argon2 runs.
+    const signup = await reserveSignup(app.db, app.clock, 'register', request.ip, signupLimitPerAddress)
+    if (!signup.isAllowed) {
+      reply.header('retry-after', String(signup.retryAfterSeconds))
+      const errors = { form: tooManySignupsMessage(signup.retryAfterSeconds) }
+      return reply.code(429).viewAsync('auth/register', { title: 'Register', values: { email }, errors })
     }
     const user = await createUser(app.db, email, password)
     if (user === null) {
@@ -31,15 +58,20 @@ export async function authRoutes(app: FastifyInstance, options: { rememberMaxSec
     return reply.redirect('/account', 303)
   })
 
-  app.get<{ Querystring: { next?: string } }>('/login', async (request, reply) => {
-    return reply.viewAsync('auth/login', { title: 'Sign in', values: { next: text(request.query.next) } })
+  app.get<{ Querystring: { next?: unknown } }>('/login', async (request, reply) => {
+    const next = typeof request.query.next === 'string' ? request.query.next : ''
+    return reply.viewAsync('auth/login', { title: 'Sign in', values: { next } })
   })
 
-  app.post<{ Body: CredentialsBody }>('/login', async (request, reply) => {
-    const email = normalizeEmail(text(request.body.email))
-    const password = text(request.body.password)
-    const isRemembered = text(request.body.remember) !== ''
-    const values = { email, next: text(request.body.next), remember: isRemembered }
+  app.post('/login', async (request, reply) => {
+    const form = parseForm(signInForm, request.body)
+    if (!form.ok) {
+      // Not text (a control character, invalid UTF-8): no email or password can be that, so nothing is counted.
+      const page = { title: 'Sign in', values: form.values, errors: form.messages }
+      return reply.code(400).viewAsync('auth/login', page)
+    }
+    const { email, password, remember: isRemembered, next } = form.data
+    const values = { email, next, remember: isRemembered }
     const keys = { email, ip: request.ip }
 
     const reservation = await reserveAttempt(app.db, app.clock, keys)
@@ -59,7 +91,7 @@ export async function authRoutes(app: FastifyInstance, options: { rememberMaxSec
       clearFailures(app.db, keys, reservation),
       startSignedInSession(request, user, { isRemembered, rememberMaxSeconds }),
     ])
-    return reply.redirect(safeNextPath(request.body.next), 303)
+    return reply.redirect(safeNextPath(next), 303)
   })
 
   app.post('/logout', async (request, reply) => {

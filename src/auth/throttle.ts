@@ -1,7 +1,8 @@
 // The sign-in throttle: once an email has 5 failures within 15 minutes (or a client address 50), every
 // further attempt is refused with 429 until the window has passed, whatever the password. Failures live
-// in PostgreSQL, so every instance sees the same counts.
+// in PostgreSQL, so every instance sees the same counts. signup-throttle.ts counts sign-ups the same way.
 import type { Database } from '../db/client.ts'
+import { Prisma } from '../generated/prisma/client.ts'
 import type { Clock } from '../shared/clock.ts'
 
 const THROTTLE_WINDOW_SECONDS = 15 * 60
@@ -17,7 +18,8 @@ export type Reservation = { isAllowed: true; ids: number[] } | { isAllowed: fals
 const KEY_MAX_LENGTH = 300
 const emailKey = (email: string) => `email:${email}`.slice(0, KEY_MAX_LENGTH)
 
-type CountedKey = { key: string; limit: number }
+/** A counter and its limit within the window. */
+export type CountedKey = { key: string; limit: number }
 
 const keysOf = (keys: ThrottleKeys): CountedKey[] => [
   { key: emailKey(keys.email), limit: LIMITS.email },
@@ -30,26 +32,38 @@ const keysOf = (keys: ThrottleKeys): CountedKey[] => [
  * password is verified outside it, so sign-ins still run in parallel.
  */
 export function reserveAttempt(db: Database, clock: Clock, keys: ThrottleKeys): Promise<Reservation> {
-  const [email, ip] = keysOf(keys) as [CountedKey, CountedKey]
+  return reserveOnKeys(db, clock, keysOf(keys))
+}
+
+/** Reserves one attempt on every key (the email's first), or on none when any key is at its limit. */
+export function reserveOnKeys(db: Database, clock: Clock, keys: CountedKey[]): Promise<Reservation> {
   // Waiting for a key's lock in PostgreSQL holds a pooled connection, so a burst of guesses at one email
   // would take every connection and stall the whole shop. Attempts on one key queue here instead; only
   // attempts arriving at other instances at the same moment wait on the database's lock.
-  return inTurn(email.key, () => inTurn(ip.key, () => reserveInTransaction(db, clock.now(), email, ip)))
+  const reserve = keys.reduceRight<() => Promise<Reservation>>(
+    (work, { key }) =>
+      () =>
+        inTurn(key, work),
+    () => reserveInTransaction(db, clock.now(), keys),
+  )
+  return reserve()
 }
 
-async function reserveInTransaction(db: Database, now: Date, email: CountedKey, ip: CountedKey): Promise<Reservation> {
+async function reserveInTransaction(db: Database, now: Date, keys: CountedKey[]): Promise<Reservation> {
   const windowStart = new Date(now.getTime() - THROTTLE_WINDOW_SECONDS * 1000)
+  const locks = Prisma.join(keys.map(({ key }) => Prisma.sql`pg_advisory_xact_lock(hashtext(${key}))`))
+  const limits = Prisma.join(keys.map(({ key, limit }) => Prisma.sql`(${key}::text, ${limit}::int)`))
   // Four statements with BEGIN and COMMIT: a sign-in's round trips, not its hash, decide how many run at once.
   return db.prisma.$transaction(async (tx) => {
-    // Both keys in one round trip, the email's always first, so that two attempts never wait on each other
+    // Every key in one round trip, always in the same order, so that two attempts never wait on each other
     // crosswise.
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${email.key})), pg_advisory_xact_lock(hashtext(${ip.key}))`
+    await tx.$executeRaw`SELECT ${locks}`
     // A new statement, so it sees every failure committed by whoever held the locks before. For each key, the
     // limit-th most recent failure in the window: where there is one, the key is over its limit until that
-    // failure leaves the window. Otherwise the attempt is reserved on both keys.
+    // failure leaves the window. Otherwise the attempt is reserved on every key.
     const [row] = await tx.$queryRaw<{ blockedSince: Date | null; ids: number[] }[]>`
       WITH limits (key, "limit") AS (
-        VALUES (${email.key}::text, ${email.limit}::int), (${ip.key}::text, ${ip.limit}::int)
+        VALUES ${limits}
       ), oldest_counted AS (
         SELECT (
           SELECT f."failedAt" FROM "LoginFailure" f WHERE f.key = limits.key AND f."failedAt" > ${windowStart}

@@ -5,19 +5,8 @@ import { hashPassword } from './passwords.ts'
 
 export type User = { id: number; email: string; passwordHash: string }
 
-const EMAIL_MAX_LENGTH = 254
-// Deliberately simple: one @, something before it, a dot in the domain, no spaces.
-const EMAIL_SHAPE = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/
-
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase()
-}
-
-export function emailProblem(email: string): string | null {
-  if (email === '') return 'Enter your email address.'
-  if (email.length > EMAIL_MAX_LENGTH || !EMAIL_SHAPE.test(email))
-    return 'Enter an email address like name@example.com.'
-  return null
 }
 
 export function findUserByEmail(db: Database, email: string): Promise<User | null> {

@@ -1,19 +1,38 @@
 // The cart pages and its forms, and checkout. Rules live in cart.ts and ../orders/orders.ts.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { z } from 'zod'
 import { currentUserId, requireUser } from '../auth/guard.ts'
 import { safeNextPath } from '../auth/next-path.ts'
 import { findProduct } from '../catalog/products.ts'
+import { parseForm, textField } from '../forms/parse.ts'
 import { checkout } from '../orders/orders.ts'
 import { renderError } from '../plugins/errors.ts'
 import { parseId } from '../shared/ids.ts'
 import { addItem, getCart, MAX_QUANTITY, parseQuantity, type Refusal, removeItem, setQuantity } from './cart.ts'
 import { cartOwnerForChange, cartOwnerOf } from './owner.ts'
 
-type AddBody = { productId?: unknown; quantity?: unknown; returnTo?: unknown }
-type QuantityBody = { quantity?: unknown }
 type ProductParams = { productId: string }
 
 const QUANTITY_ERROR = `Quantity must be a whole number from 1 to ${MAX_QUANTITY}.`
+
+/** A quantity as a form sends it: decimal digits, a whole number from `min` to 99. */
+const quantityField = (min: number) =>
+  textField(QUANTITY_ERROR).transform((text, context) => {
+    const quantity = parseQuantity(text, min)
+    if (quantity === null) context.addIssue({ code: 'custom', message: QUANTITY_ERROR })
+    return quantity ?? min
+  })
+
+const addForm = z.object({
+  // Hidden; one that names no product is a 404, like an unknown product's page, not a 400.
+  productId: z.unknown().optional().transform(parseId),
+  // No quantity field means one; a quantity that is there, even an emptied one, must be valid.
+  quantity: quantityField(1).default(1),
+  returnTo: z.unknown().optional(),
+})
+
+// Here 0 is a quantity too: it removes the line.
+const quantityForm = z.object({ quantity: quantityField(0) })
 const CART_MOVED_ERROR = 'Your cart has just moved (did you sign in in another tab?). Please try again.'
 
 export async function cartRoutes(app: FastifyInstance) {
@@ -31,12 +50,10 @@ export async function cartRoutes(app: FastifyInstance) {
 
   app.get('/cart', (request, reply) => renderCart(request, reply))
 
-  app.post<{ Body: AddBody }>('/cart/items', async (request, reply) => {
-    const { body } = request
-    const productId = parseId(body.productId)
-    // No quantity field means one; a quantity that is there, even an emptied one, must be valid.
-    const quantity = body.quantity === undefined ? 1 : parseQuantity(body.quantity)
-    if (quantity === null) return renderCart(request, reply, 400, QUANTITY_ERROR)
+  app.post('/cart/items', async (request, reply) => {
+    const form = parseForm(addForm, request.body)
+    if (!form.ok) return renderCart(request, reply, 400, form.messages.quantity)
+    const { productId, quantity, returnTo } = form.data
     const product = productId === null ? null : await findProduct(app.db, productId)
     if (product === null) return renderError(reply, 404)
     const added = await addItem(app.db, await cartOwnerForChange(request), product.id, quantity)
@@ -44,14 +61,15 @@ export async function cartRoutes(app: FastifyInstance) {
     request.session.flash = added.wasCapped
       ? `${product.name}: ${MAX_QUANTITY} is the most one cart can hold, so you now have ${MAX_QUANTITY}.`
       : `Added ${product.name} to your cart.`
-    return reply.redirect(returnPath(request, body.returnTo), 303)
+    return reply.redirect(returnPath(request, returnTo), 303)
   })
 
-  app.post<{ Params: ProductParams; Body: QuantityBody }>('/cart/items/:productId', async (request, reply) => {
+  app.post<{ Params: ProductParams }>('/cart/items/:productId', async (request, reply) => {
     const productId = parseId(request.params.productId)
     if (productId === null) return renderError(reply, 404)
-    const quantity = parseQuantity(request.body.quantity, 0)
-    if (quantity === null) return renderCart(request, reply, 400, QUANTITY_ERROR)
+    const form = parseForm(quantityForm, request.body)
+    if (!form.ok) return renderCart(request, reply, 400, form.messages.quantity)
+    const { quantity } = form.data
     // Checked before a guest's session is stored: a refused change leaves nothing behind.
     if ((await findProduct(app.db, productId)) === null) return renderError(reply, 404)
     if (quantity === 0) return removeLine(request, reply, productId)

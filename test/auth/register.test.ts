@@ -73,6 +73,44 @@ for (const input of badInputs) {
   })
 }
 
+// A control character once made PostgreSQL refuse the email, and the shop answer 500.
+for (const [field, value, message] of [
+  ['email', 'ann\u0000@x.test', 'Enter an email address like name@example.com.'],
+  ['email', 'ann@x.test\u007f', 'Enter an email address like name@example.com.'],
+  ['email', '\u0008ann@x.test', 'Enter an email address like name@example.com.'],
+  ['password', `${PASSWORD}\u0000`, 'A password cannot contain control characters.'],
+  ['password', `\u001b${PASSWORD}`, 'A password cannot contain control characters.'],
+] as const) {
+  test(`a control character in the ${field} (${JSON.stringify(value)}) is a 400 with the form and its message`, async (t) => {
+    const visit = await startVisit(t, { databaseUrl })
+    const usersBefore = await visit.db.prisma.user.count()
+    const fields = { email: uniqueEmail(), password: PASSWORD, [field]: value }
+    const res = await visit.submit('/register', fields)
+    assert.equal(res.statusCode, 400)
+    assert.deepEqual(
+      fieldErrors(res.body).map(([, name, shown]) => [name, shown]),
+      [[field, message]],
+    )
+    assert.equal(await visit.db.prisma.user.count(), usersBefore)
+  })
+}
+
+test('a registration that is not valid UTF-8 is a 400 with the form, not an error page', async (t) => {
+  const visit = await startVisit(t, { databaseUrl })
+  const token = await visit.csrfToken('/register')
+  const res = await visit.app.inject({
+    method: 'POST',
+    url: '/register',
+    headers: {
+      cookie: [...visit.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    payload: `_csrf=${encodeURIComponent(token)}&email=ann%C0%AF%40x.test&password=${encodeURIComponent(PASSWORD)}`,
+  })
+  assert.equal(res.statusCode, 400)
+  assert.deepEqual(erroredFields(res.body), ['email'])
+})
+
 test('the messages say what is wrong in words a visitor understands', async (t) => {
   const visit = await startVisit(t, { databaseUrl })
   const short = await visit.submit('/register', { email: 'ann@x.test', password: 'short' })

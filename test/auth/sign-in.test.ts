@@ -19,6 +19,11 @@ const databaseUrl = await createFileDatabase()
 
 const NO_MATCH = 'That email and password do not match an account.'
 const formErrorOf = (html: string) => /<p class="form-error" role="alert">([^<]*)</.exec(html)?.[1]
+const fieldErrorsOf = (html: string) =>
+  [...html.matchAll(/<p class="field-error" id="([^"]+)-error">([^<]*)</g)].map(([, field, message]) => [
+    field,
+    message,
+  ])
 
 test('the right password signs in and sends the visitor to their account page', async (t) => {
   const visit = await startVisit(t, { databaseUrl })
@@ -147,14 +152,66 @@ test('a failed sign-in shows the form again with the email, remember and next ke
   assert.ok(!res.body.includes('my secret guess'))
 })
 
-test('missing or repeated sign-in fields are a 401, not an error page', async (t) => {
+test('missing sign-in fields are a 401, like a wrong password', async (t) => {
   const visit = await startVisit(t, { databaseUrl })
-  const token = await visit.csrfToken('/login')
-  const missing = await visit.post('/login', { _csrf: token })
+  const missing = await visit.post('/login', { _csrf: await visit.csrfToken('/login') })
   assert.equal(missing.statusCode, 401)
   assert.equal(formErrorOf(missing.body), NO_MATCH)
+})
+
+test('repeated sign-in fields are a 400 with the form and a message at each, not an error page', async (t) => {
+  const visit = await startVisit(t, { databaseUrl })
+  const token = await visit.csrfToken('/login')
   const repeated = await visit.post('/login', { _csrf: token, email: ['a@x.test', 'b@x.test'], password: ['a', 'b'] })
-  assert.equal(repeated.statusCode, 401)
+  assert.equal(repeated.statusCode, 400)
+  assert.deepEqual(fieldErrorsOf(repeated.body), [
+    ['email', 'Enter your email address.'],
+    ['password', 'Enter your password.'],
+  ])
+})
+
+// Where a control character goes: no email or password can hold one, so the sign-in is refused as it stands.
+const poisoned: [field: 'email' | 'password', where: string, poison: (value: string) => string][] = [
+  ['email', 'a NUL inside', (value) => value.replace('@', '\u0000@')],
+  ['email', 'a U+001F at the end', (value) => `${value}\u001f`],
+  ['password', 'a DEL at the end', (value) => `${value}\u007f`],
+  ['password', 'a NUL at the start', (value) => `\u0000${value}`],
+]
+
+for (const [field, where, poison] of poisoned) {
+  test(`a control character in the ${field} (${where}) is a 400 with the form, and no failed attempt`, async (t) => {
+    const visit = await startVisit(t, { databaseUrl })
+    const email = uniqueEmail()
+    await createAccount(visit.db, email)
+    const fields = { email, password: PASSWORD }
+    fields[field] = poison(fields[field])
+    const failuresBefore = await visit.db.prisma.loginFailure.count()
+    const res = await signIn(visit, fields.email, fields.password)
+    assert.equal(res.statusCode, 400)
+    assert.deepEqual(
+      fieldErrorsOf(res.body).map(([name]) => name),
+      [field],
+    )
+    assert.equal(setCookieOf(res, 'sid'), undefined)
+    assert.equal(await visit.db.prisma.loginFailure.count(), failuresBefore, 'no attempt was counted')
+  })
+}
+
+test('a sign-in body that is not valid UTF-8 is a 400 with the form, not an error page', async (t) => {
+  const visit = await startVisit(t, { databaseUrl })
+  const token = await visit.csrfToken('/login')
+  const res = await visit.app.inject({
+    method: 'POST',
+    url: '/login',
+    headers: {
+      cookie: [...visit.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    payload: `_csrf=${encodeURIComponent(token)}&email=ann%FF%40x.test&password=x`,
+  })
+  assert.equal(res.statusCode, 400)
+  assert.match(res.body, /<form method="post" action="\/login"/)
+  assert.match(res.body, /Enter an email address like name@example\.com\./)
 })
 
 test('an email far longer than any account can have is a 401, not an error page', async (t) => {

@@ -28,12 +28,14 @@ test('every documented variable is read', () => {
     PUBLIC_URL: 'https://shop.example.com/',
     RESET_TOKEN_SECONDS: '900',
     VERIFY_TOKEN_SECONDS: '7200',
+    SIGNUP_LIMIT_PER_ADDRESS: '5',
   })
   assert.equal(config.port, 8080)
   assert.equal(config.host, '0.0.0.0')
   assert.equal(config.databaseUrl, 'postgresql://shop@db:5432/shop')
   assert.equal(config.isProduction, true)
   assert.deepEqual(config.session, { idleSeconds: 60, maxSeconds: 600, rememberMaxSeconds: 6000 })
+  assert.equal(config.signupLimitPerAddress, 5)
   assert.deepEqual(config.mail, {
     url: 'smtps://user:pass@mail.example.com:465',
     from: 'Shop <shop@example.com>',
@@ -52,6 +54,10 @@ test('mail defaults: nothing sent, from the shop at localhost, links to this por
     resetTokenSeconds: 3600,
     verifyTokenSeconds: 86400,
   })
+})
+
+test('SIGNUP_LIMIT_PER_ADDRESS is 20 unless set', () => {
+  assert.equal(loadConfig({}).signupLimitPerAddress, 20)
 })
 
 test('TRUST_PROXY is off unless set, and takes a hop count or proxy addresses', () => {
@@ -78,6 +84,8 @@ const badValues: [Record<string, string>, string][] = [
   [{ REMEMBER_MAX_SECONDS: 'forever' }, 'REMEMBER_MAX_SECONDS'],
   [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
   [{ TRUST_PROXY: 'yes please' }, 'TRUST_PROXY'],
+  [{ SIGNUP_LIMIT_PER_ADDRESS: '0' }, 'SIGNUP_LIMIT_PER_ADDRESS'],
+  [{ SIGNUP_LIMIT_PER_ADDRESS: '2.5' }, 'SIGNUP_LIMIT_PER_ADDRESS'],
 ]
 
 for (const [env, variable] of badValues) {
