@@ -1,4 +1,5 @@
 // buildApp(config): every plugin and route module, registered in order, in one place.
+import { maxHeaderSize } from 'node:http'
 import formBody from '@fastify/formbody'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { accountRoutes } from './account/routes.ts'
@@ -15,14 +16,15 @@ import { type MailPluginOptions, mailPlugin } from './mail/plugin.ts'
 import { mailboxRoutes } from './mail/routes.ts'
 import { orderRoutes } from './orders/routes.ts'
 import { csrfPlugin } from './plugins/csrf.ts'
-import { errorsPlugin, sendFrameworkError } from './plugins/errors.ts'
+import { errorsPlugin, sendClientError, sendFrameworkError } from './plugins/errors.ts'
 import { housekeepingPlugin } from './plugins/housekeeping.ts'
 import { fillPageContext } from './plugins/page-context.ts'
-import { securityHeadersPlugin } from './plugins/security-headers.ts'
+import { securityHeaders, securityHeadersPlugin } from './plugins/security-headers.ts'
 import { sessionPlugin } from './plugins/session.ts'
 import { staticPlugin } from './plugins/static.ts'
 import { viewsPlugin } from './plugins/views.ts'
 import { OneLinePerRequest } from './request-log.ts'
+import { originFormOf } from './request-target.ts'
 import { sessionPageRoutes } from './session-page/routes.ts'
 import { type Clock, systemClock } from './shared/clock.ts'
 
@@ -38,14 +40,20 @@ export type AppOptions = {
 }
 
 export async function buildApp(config: AppConfig, options: AppOptions = {}): Promise<FastifyInstance> {
+  const headers = securityHeaders(config.isProduction)
   const app: FastifyInstance = Fastify({
     logger: options.logger ?? defaultLogger(config),
     // Larger bodies are answered 413 before they are read.
     bodyLimit: 1024 * 1024,
     // Behind a load balancer (TRUST_PROXY), the client's address and https come from its X-Forwarded-* headers.
     trustProxy: trustedProxies(config.trustProxy),
-    // A malformed or overlong URL gets the shop's error page too, not Fastify's JSON.
-    frameworkErrors: (error, _request, reply) => sendFrameworkError(app, error, reply),
+    // A malformed URL, or a request Node's parser refuses (a head over 16 KiB), gets the shop's error page too.
+    frameworkErrors: (error, _request, reply) => sendFrameworkError(app, error, reply, headers),
+    clientErrorHandler: (error, socket) => void sendClientError(app, error, socket, headers),
+    rewriteUrl: (request) => originFormOf(request.url ?? '/'),
+    // No parameter can be longer than the head that carries it, so the router never refuses one as too long
+    // (414): an overlong id reaches its route, whose parser finds it unknown (404), like any other bad id.
+    routerOptions: { maxParamLength: maxHeaderSize },
     // app.close() runs once every accepted connection has ended (src/drain.ts), so nothing the shop accepted
     // can get Fastify's 503. An idle keep-alive connection is closed when the listener is; a busy one after
     // its answer.

@@ -1,5 +1,7 @@
 // The one error handler: every failure becomes a page with the right status. Details of a 5xx go to the
 // log, never to the page: no stack trace, SQL or library message reaches a browser.
+import { STATUS_CODES } from 'node:http'
+import type { Duplex } from 'node:stream'
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
 import fp from 'fastify-plugin'
 import { isDatabaseUnavailable } from '../db/errors.ts'
@@ -10,10 +12,12 @@ const MESSAGES: Record<number, string> = {
   403: 'This form has expired or did not come from this site. Go back, reload the page and try again.',
   404: 'There is nothing here.',
   405: 'That is not something this page can do.',
+  408: 'That request took too long to arrive.',
   413: 'That request is too large.',
   414: 'That address is too long.',
   415: 'That kind of content is not accepted here.',
   429: 'Too many attempts. Please wait a while and try again.',
+  431: 'That address, or the headers sent with it, is too long.',
   503: 'The shop cannot reach its database right now. Please try again in a moment.',
 }
 
@@ -55,14 +59,59 @@ export async function renderError(reply: FastifyReply, status: number) {
   }
 }
 
+type Headers = Readonly<Record<string, string>>
+
 /**
- * For Fastify's router errors (a malformed or overlong URL), which never reach the error handler. Their reply
- * is made before any plugin's decorators apply, so the page is rendered through the app instead.
+ * For Fastify's router errors (a malformed URL), which never reach the error handler. Their reply is made
+ * before any plugin's hooks and decorators apply, so the page is rendered through the app instead, and the
+ * security headers are set here.
  */
-export async function sendFrameworkError(app: FastifyInstance, error: FastifyError, reply: FastifyReply) {
+export async function sendFrameworkError(
+  app: FastifyInstance,
+  error: FastifyError,
+  reply: FastifyReply,
+  headers: Headers,
+) {
   const status = error.statusCode ?? 400
   reply.log.info({ code: error.code }, 'request rejected by the router')
   const { template, data } = errorPage(status)
   const page = await app.view(template, data).catch(() => data.message)
-  return reply.code(status).type('text/html; charset=utf-8').send(page)
+  return reply.code(status).headers(headers).type('text/html; charset=utf-8').send(page)
 }
+
+/**
+ * For what Node's HTTP parser refuses before there is a request at all (a head over its 16 KiB limit, a
+ * malformed request line): written straight to the socket, but still the shop's page with its headers.
+ */
+export async function sendClientError(
+  app: FastifyInstance,
+  error: NodeJS.ErrnoException,
+  socket: Duplex,
+  headers: Headers,
+) {
+  if (error.code === 'ECONNRESET' || socket.destroyed || answered.has(socket)) return
+  answered.add(socket)
+  const status = CLIENT_ERROR_STATUS[error.code ?? ''] ?? 400
+  app.log.info({ code: error.code, status }, 'request rejected by the HTTP parser')
+  const { template, data } = errorPage(status)
+  const page = Buffer.from(await app.view(template, data).catch(() => data.message))
+  const head = [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}`,
+    ...Object.entries({ ...headers, 'content-type': 'text/html; charset=utf-8', connection: 'close' }).map(
+      ([name, value]) => `${name}: ${value}`,
+    ),
+    `content-length: ${page.length}`,
+  ]
+  if (!socket.writable) return socket.destroy()
+  // The rest of the request is read and dropped: closing with it unread would reset the connection, and the
+  // reset can overtake the answer. A client that never stops sending is cut off.
+  socket.on('data', () => {})
+  socket.resume()
+  socket.end(Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`), page]))
+  setTimeout(() => socket.destroy(), CLIENT_ERROR_DRAIN_MS).unref()
+}
+
+const CLIENT_ERROR_STATUS: Record<string, number> = { HPE_HEADER_OVERFLOW: 431, ERR_HTTP_REQUEST_TIMEOUT: 408 }
+const CLIENT_ERROR_DRAIN_MS = 5000
+// Node's parser may report more than one error for one connection; the first is answered.
+const answered = new WeakSet<Duplex>()

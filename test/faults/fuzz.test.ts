@@ -8,7 +8,7 @@ import { startApp } from '../helpers/app.ts'
 import { anyEncoding, type Encoding, encodeBody } from './helpers/body-encodings.ts'
 import { Browser, LEAK } from './helpers/browser.ts'
 import { type Field, hostileTarget, mangle } from './helpers/hostile-input.ts'
-import { headSize, type RawRequest, type RawResponse, sendRaw } from './helpers/raw-http.ts'
+import { headSize, type RawRequest, type RawResponse, sendRaw, shopAnswerProblem } from './helpers/raw-http.ts'
 import { addToCart, cartOf, createAccounts, signIn, userIdOf } from './helpers/shop-data.ts'
 
 const SEED = 20261122
@@ -29,6 +29,8 @@ const hostileCase = fc
     ),
     encoding: anyEncoding,
     target: hostileTarget,
+    // Some in absolute form (`POST http://host/login`), as a proxy sends them: served like their path.
+    isAbsolute: fc.boolean(),
   })
   .chain((one) => mangle(one.target.fields).map((fields) => ({ ...one, fields })))
 
@@ -46,7 +48,7 @@ const validChange = fc.record({
 
 type ValidChange = typeof validChange extends fc.Arbitrary<infer T> ? T : never
 
-const isTooLarge = (request: RawRequest) => headSize(request) > 16 * 1024 || (request.body?.length ?? 0) > 1024 * 1024
+const isBodyTooLarge = (request: RawRequest) => (request.body?.length ?? 0) > 1024 * 1024
 
 const isLocalPath = (location: string | undefined) => location !== undefined && /^\/(?![/\\])/.test(location)
 
@@ -66,7 +68,7 @@ test('hostile input at volume never gets a 5xx or a glimpse of internals, and th
   const model: Record<'ann' | 'guest', Cart> = { ann: {}, guest: { 1: 1 } }
   const productsBefore = await db.prisma.product.findMany({ orderBy: { id: 'asc' } })
 
-  /** Sends the request; its answer, or null when the shop refused it before reading it all (see isTooLarge). */
+  /** Sends the request; its answer, or null when the shop refused it before reading it all (see isBodyTooLarge). */
   function send(actor: Actor, method: 'GET' | 'POST', target: Buffer, fields: Field[] = [], encoding = FORM) {
     const headers: [string, string][] = [
       ['Host', `127.0.0.1:${port}`],
@@ -84,11 +86,13 @@ test('hostile input at volume never gets a 5xx or a glimpse of internals, and th
     const response = await sendRaw(port, request)
     const what = `${request.method} ${request.target.toString('latin1').slice(0, 80)}`
     if (response === null) {
-      // Refused (431 or 413) before it was read, then closed with the rest unread: the reset can overtake the answer.
-      assert.ok(isTooLarge(request), `${what} got no answer`)
+      // Refused (413) before it was read, then closed with the rest unread: the reset can overtake the answer.
+      // A head over 16 KiB is answered 431 however long it goes on (see sendClientError).
+      assert.ok(isBodyTooLarge(request) && headSize(request) <= 16 * 1024, `${what} got no answer`)
       return null
     }
-    assert.ok(response.status >= 200 && response.status < 500, `${what} answered ${response.status}`)
+    assert.ok(response.status >= 200, `${what} answered ${response.status}`)
+    assert.equal(shopAnswerProblem(response), null, `${what} is no page of the shop with its security headers`)
     assert.doesNotMatch(response.body, LEAK, `${what} shows internals`)
     return response
   }
@@ -96,7 +100,7 @@ test('hostile input at volume never gets a 5xx or a glimpse of internals, and th
   const counts = { hostile: 0, valid: 0, statuses: new Map<number, number>() }
   await fc.assert(
     fc.asyncProperty(hostileCase, fc.option(validChange, { freq: 3 }), async (hostile, change) => {
-      const { actor, csrf, encoding, target, fields } = hostile
+      const { actor, csrf, encoding, target, fields, isAbsolute } = hostile
       const own = actor === 'nobody' ? null : tokens[actor]
       const foreign = actor === 'ann' ? tokens.guest : tokens.ann
       // A valid token only where the request must still change nothing (not to check out or sign out).
@@ -111,7 +115,8 @@ test('hostile input at volume never gets a 5xx or a glimpse of internals, and th
       const csrfFields: Field[] =
         csrf === 'missing' ? [] : [{ name: '_csrf', value: { text: token[csrf] }, isPoison: false }]
       const all = csrf === 'twice' ? [...csrfFields, ...csrfFields, ...fields] : [...csrfFields, ...fields]
-      const response = await send(actor, target.method, target.path, all, encoding)
+      const path = isAbsolute ? Buffer.concat([Buffer.from(`http://127.0.0.1:${port}`), target.path]) : target.path
+      const response = await send(actor, target.method, path, all, encoding)
       const status = response?.status ?? 0
       counts.hostile++
       counts.statuses.set(status, (counts.statuses.get(status) ?? 0) + 1)

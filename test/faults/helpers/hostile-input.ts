@@ -17,21 +17,39 @@ const tricky = fc.constantFrom(
   ...['[]', '{}', '__proto__', 'constructor', '%00', '%', '%zz', '%FF', '\u0000', '\r\n', '\uFEFF', '\uD800'],
   ...['<script>alert(1)</script>', "' OR 1=1 --", '"; DROP TABLE "User"; --', '../../etc/passwd', '//evil.test'],
   ...['/\\evil.test', 'https://evil.test/', 'javascript:alert(1)', '99999999999999999999', '2147483648', '-0'],
+  ...['\u0001', '\u001f', '\u007f', '\t', 'ann\u0000@x.test', 'ann@x.test\u001b', '5\u0000'],
 )
+/** U+0000-U+001F and U+007F: what PostgreSQL refuses (NUL) or no text field should hold. */
+export const CONTROL_CHARACTERS = [...Array.from({ length: 32 }, (_, code) => String.fromCharCode(code)), '\u007f']
+/** Text with a control character somewhere in it. */
+const withControl = fc
+  .tuple(fc.string({ maxLength: 12 }), fc.constantFrom(...CONTROL_CHARACTERS), fc.string({ maxLength: 12 }))
+  .map(([before, control, after]) => before + control + after)
+/** Byte sequences that are not UTF-8: a stray byte, an overlong slash, a surrogate, a truncated or too-high code point. */
+export const NOT_UTF8 = [[0xff], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xe0, 0xa4], [0xf4, 0x90, 0x80, 0x80], [0x80]]
+const notUtf8 = fc
+  .tuple(fc.string({ maxLength: 8 }), fc.constantFrom(...NOT_UTF8), fc.string({ maxLength: 8 }))
+  .map(([before, bad, after]) => Buffer.concat([Buffer.from(before), Buffer.from(bad), Buffer.from(after)]))
 const text = fc.oneof(
   tricky,
   fc.string({ maxLength: 30 }),
   fc.string({ unit: 'grapheme', maxLength: 12 }),
   fc.string({ unit: 'binary', maxLength: 12 }),
   fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }).map(String),
+  withControl,
 )
 // Up to about 2.4 MB once percent-encoded: some under the 1 MiB body limit, some over it.
 const huge = fc.integer({ min: 1000, max: 400_000 }).map((length) => 'é'.repeat(length))
 
+// Digits past the router's old parameter limit (100), up to past the 16 KiB head a URL must fit in.
+const overlongId = fc.integer({ min: 101, max: 20_000 }).map((length) => '9'.repeat(length))
+
 export const anyValue: fc.Arbitrary<Value> = fc.oneof(
   { weight: 6, arbitrary: text.map((value) => ({ text: value })) },
   { weight: 2, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 16 }).map((bytes) => ({ bytes })) },
+  { weight: 1, arbitrary: notUtf8.map((bytes) => ({ bytes })) },
   { weight: 1, arbitrary: huge.map((value) => ({ text: value })) },
+  { weight: 1, arbitrary: overlongId.map((value) => ({ text: value })) },
 )
 
 export function textOf(value: Value): string {

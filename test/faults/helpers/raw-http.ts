@@ -11,6 +11,20 @@ export function headSize(request: RawRequest): number {
 
 export type RawResponse = { status: number; headers: Map<string, string>; body: string }
 
+/**
+ * What is wrong with an answer of the shop's to bad input, or null: it must be under 500 and carry the
+ * security headers, and anything but a redirect must be a page of the shop (its layout), not a bare status.
+ */
+export function shopAnswerProblem(response: RawResponse): string | null {
+  if (response.status >= 500) return `answered ${response.status}`
+  if (!/script-src 'self'/.test(response.headers.get('content-security-policy') ?? '')) return 'no CSP'
+  if (response.headers.get('x-content-type-options') !== 'nosniff') return 'no X-Content-Type-Options'
+  if (response.status === 303) return null
+  if (!/^text\/html/.test(response.headers.get('content-type') ?? '')) return `${response.status} is not HTML`
+  if (!/<title>[^<]* · Cartwheel<\/title>/.test(response.body)) return `${response.status} is not a page of the shop`
+  return null
+}
+
 const TIMEOUT_MS = 30_000
 
 export function sendRaw(port: number, request: RawRequest): Promise<RawResponse | null> {
