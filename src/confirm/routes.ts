@@ -7,11 +7,19 @@ import { safeNextPath } from '../auth/next-path.ts'
 import { verifyPassword } from '../auth/passwords.ts'
 import { clearFailures, reserveAttempt, tooManyAttemptsMessage } from '../auth/throttle.ts'
 import { findUserById } from '../auth/users.ts'
-import { parseForm, textField } from '../forms/parse.ts'
+import { passwordField } from '../forms/fields.ts'
+import { parseForm } from '../forms/parse.ts'
 import { renderError } from '../plugins/errors.ts'
 import { markConfirmed } from './confirm.ts'
 
-const confirmForm = z.object({ password: textField('Enter your password.'), next: textField('').optional() })
+const confirmForm = z.object({
+  password: passwordField,
+  // Hidden, from the query. Anything but a local path means /account (safeNextPath), so it is never refused.
+  next: z
+    .unknown()
+    .optional()
+    .transform((value) => (typeof value === 'string' ? value : '')),
+})
 
 export async function confirmRoutes(app: FastifyInstance) {
   app.addHook('preHandler', requireUser)
@@ -23,7 +31,7 @@ export async function confirmRoutes(app: FastifyInstance) {
 
   app.post('/account/confirm', { config: { signInNext: '/account/confirm' } }, async (request, reply) => {
     const form = parseForm(confirmForm, request.body)
-    const values = form.ok ? { next: form.data.next ?? '' } : form.values
+    const values = form.ok ? { next: form.data.next } : form.values
     const page = (status: number, errors: Record<string, string>) =>
       reply.code(status).viewAsync('confirm/index', { title: 'Confirm it’s you', values, errors })
     if (!form.ok) return page(400, form.messages)

@@ -92,6 +92,22 @@ test('the confirm page sends only to a local path', async (t) => {
   assert.equal(res.headers.location, '/account')
 })
 
+test('a next with a control character is no local path: the confirm page sends to /account, not a 400', async (t) => {
+  const visit = await signedIn(t)
+  const res = await visit.submit('/account/confirm?next=%2Forders%0D%0ASet-Cookie%3A%20x%3D1', { password: PASSWORD })
+  assert.equal(res.statusCode, 303)
+  assert.equal(res.headers.location, '/account')
+})
+
+test('a control character in the password is a 400 with the form, and no failed attempt', async (t) => {
+  const visit = await signedIn(t)
+  const failuresBefore = await visit.db.prisma.loginFailure.count()
+  const res = await visit.submit('/account/confirm?next=%2Faccount', { password: `${PASSWORD}\u0000` })
+  assert.equal(res.statusCode, 400)
+  assert.match(res.body, /A password cannot contain control characters\./)
+  assert.equal(await visit.db.prisma.loginFailure.count(), failuresBefore)
+})
+
 function cookieHeaderOf(cookies: Map<string, string>): string {
   return [...cookies].map(([name, value]) => `${name}=${value}`).join('; ')
 }

@@ -62,6 +62,7 @@ test('a control character or invalid UTF-8 in any text field of any form is a 40
     { action: '/register', as: guest, fields: { email: 'new@x.test', password: 'plum kettle orbit' } },
     { action: '/login', as: guest, fields: { email, password: PASSWORD } },
     { action: '/account/password', as: ann, fields: { current_password: PASSWORD, new_password: 'plum kettle orbit' } },
+    { action: '/account/confirm', as: ann, fields: { password: PASSWORD }, hidden: { next: '/account' } },
     { action: '/cart/items', as: guest, fields: { quantity: '12' }, hidden: { productId: '1' }, page: CART },
     { action: '/cart/items/1', as: ann, fields: { quantity: '12' }, page: CART },
   ]

@@ -132,6 +132,7 @@ export const hostileTarget: fc.Arbitrary<Target> = fc.oneof(
   post(fixed('/checkout'), [field('note', anyValue)], true),
   post(fixed('/logout'), [], true),
   post(fixed('/account/password'), [field('current_password', anyValue, true), field('new_password', anyValue)]),
+  post(fixed('/account/confirm'), [field('password', anyValue, true), field('next', anyValue)]),
   post(
     anyValue.chain(segment).map((id) => path('/account/sessions/', id, '/delete')),
     [],
