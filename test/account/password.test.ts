@@ -1,15 +1,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import {
-  createAccount,
-  createFileDatabase,
-  PASSWORD,
-  sessionIdOf,
-  signedInEmailOf,
-  signIn,
-  uniqueEmail,
-} from '../helpers/accounts.ts'
+import { createAccount, createFileDatabase, PASSWORD, sessionIdOf, signIn, uniqueEmail } from '../helpers/accounts.ts'
 import { startVisit } from '../helpers/app.ts'
+import { signedInEmailOf } from '../helpers/pages.ts'
 import { Visitor } from '../helpers/visitor.ts'
 
 const databaseUrl = await createFileDatabase()

@@ -1,17 +1,9 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { describeBrowser } from '../../src/account/sessions.ts'
-import {
-  createAccount,
-  createFileDatabase,
-  PASSWORD,
-  sessionIdOf,
-  setCookieOf,
-  signedInEmailOf,
-  signIn,
-  uniqueEmail,
-} from '../helpers/accounts.ts'
+import { createAccount, createFileDatabase, PASSWORD, sessionIdOf, signIn, uniqueEmail } from '../helpers/accounts.ts'
 import { startVisit } from '../helpers/app.ts'
+import { setCookieOf, signedInEmailOf } from '../helpers/pages.ts'
 import { findForms, Visitor } from '../helpers/visitor.ts'
 
 const databaseUrl = await createFileDatabase()

@@ -1,14 +1,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import {
-  createAccount,
-  createFileDatabase,
-  PASSWORD,
-  sessionIdOf,
-  signedInEmailOf,
-  uniqueEmail,
-} from '../helpers/accounts.ts'
+import { createAccount, createFileDatabase, PASSWORD, sessionIdOf, uniqueEmail } from '../helpers/accounts.ts'
 import { startVisit } from '../helpers/app.ts'
+import { signedInEmailOf } from '../helpers/pages.ts'
 
 const databaseUrl = await createFileDatabase()
 

@@ -7,12 +7,11 @@ import {
   createFileDatabase,
   PASSWORD,
   sessionIdOf,
-  setCookieOf,
-  signedInEmailOf,
   signIn,
   uniqueEmail,
 } from '../helpers/accounts.ts'
 import { startVisit } from '../helpers/app.ts'
+import { setCookieOf, signedInEmailOf } from '../helpers/pages.ts'
 import { Visitor } from '../helpers/visitor.ts'
 
 const databaseUrl = await createFileDatabase()
@@ -62,7 +61,7 @@ test('signing in gives the visitor a new session id in place of their guest one'
   const visit = await startVisit(t, { databaseUrl })
   const email = uniqueEmail()
   await createAccount(visit.db, email)
-  await addToCart(visit)
+  await addToCart(visit, 1)
   const guestCookie = visit.cookies.get('sid')
   assert.ok(guestCookie)
   const res = await signIn(visit, email)
@@ -76,7 +75,7 @@ test('a guest session id planted before sign-in is worthless afterwards (session
   const visit = await startVisit(t, { databaseUrl })
   const email = uniqueEmail()
   await createAccount(visit.db, email)
-  await addToCart(visit)
+  await addToCart(visit, 1)
   const plantedCookie = visit.cookies.get('sid') as string
   const plantedId = sessionIdOf(visit) as string
   await signIn(visit, email)
@@ -97,8 +96,8 @@ test("a guest's cart lines come along to the account at sign-in", async (t) => {
   const visit = await startVisit(t, { databaseUrl })
   const email = uniqueEmail()
   const user = await createAccount(visit.db, email)
-  await addToCart(visit)
-  await addToCart(visit)
+  await addToCart(visit, 1)
+  await addToCart(visit, 1)
   await signIn(visit, email)
   const cart = await visit.get('/cart')
   assert.match(cart.body, /data-testid="cart-count"[^>]*>2</)

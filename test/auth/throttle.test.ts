@@ -11,7 +11,7 @@ import {
   signIn,
   uniqueEmail,
 } from '../helpers/accounts.ts'
-import { startVisit } from '../helpers/app.ts'
+import { startVisit, type TestApp } from '../helpers/app.ts'
 import { Visitor } from '../helpers/visitor.ts'
 
 const databaseUrl = await createFileDatabase()
@@ -21,10 +21,13 @@ let addressCount = 0
 /** Every test signs in from its own client address, so the per-address counts of tests do not add up. */
 const uniqueAddress = () => `10.0.${Math.floor(++addressCount / 250)}.${addressCount % 250}`
 
+/** A visitor that knows its app, to send what inject alone can (a client address). */
+type VisitOfApp = Visitor & Pick<TestApp, 'app'>
+
 /** A sign-in POST from `remoteAddress`, with a token the visitor's sign-in page carries. */
-async function attempt(visitor: Visitor, remoteAddress: string, email: string, password: string, token?: string) {
+async function attempt(visitor: VisitOfApp, remoteAddress: string, email: string, password: string, token?: string) {
   const _csrf = token ?? (await visitor.csrfToken('/login'))
-  const cookie = [...visitor.cookies].map(([name, value]) => `${name}=${value}`).join('; ')
+  const cookie = visitor.cookies.header()
   return visitor.app.inject({
     method: 'POST',
     url: '/login',
@@ -34,7 +37,7 @@ async function attempt(visitor: Visitor, remoteAddress: string, email: string, p
   })
 }
 
-async function failTimes(visitor: Visitor, remoteAddress: string, email: string, times: number) {
+async function failTimes(visitor: VisitOfApp, remoteAddress: string, email: string, times: number) {
   const token = await visitor.csrfToken('/login')
   for (let i = 0; i < times; i++) {
     const res = await attempt(visitor, remoteAddress, email, `wrong guess ${i}`, token)
@@ -190,7 +193,7 @@ test('a burst of 100 guesses at one email gets only 401s and 429s, and the shop 
   const visit = await startVisit(t, { databaseUrl })
   const [email, address] = [uniqueEmail(), uniqueAddress()]
   const shopper = new Visitor(visit.app)
-  await addToCart(shopper)
+  await addToCart(shopper, 1)
   const token = await visit.csrfToken('/login')
   const burst = Promise.all(Array.from({ length: 100 }, (_, i) => attempt(visit, address, email, `guess ${i}`, token)))
   const pages = await Promise.all(Array.from({ length: 5 }, () => shopper.get('/cart')))

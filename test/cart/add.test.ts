@@ -1,8 +1,10 @@
 // Adding to the cart: where the shopper lands afterwards, and the one-time confirmation.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { addToCart } from '../helpers/accounts.ts'
 import { startVisit } from '../helpers/app.ts'
-import { addToCart, cartRows, flashOf, onlySessionId, product } from '../helpers/shopper.ts'
+import { flashOf } from '../helpers/pages.ts'
+import { cartRows, onlySessionId, product } from '../helpers/shop-data.ts'
 
 test('adding from the catalog sends the shopper back to the catalog with the product in the cart', async (t) => {
   const visit = await startVisit(t)
@@ -16,7 +18,7 @@ test('adding from the catalog sends the shopper back to the catalog with the pro
 test('adding from a product page sends the shopper back to that product page', async (t) => {
   const visit = await startVisit(t)
   const pen = await product(visit.db, 'brass-pen')
-  const res = await addToCart(visit, pen.id, {}, `/products/${pen.id}`)
+  const res = await addToCart(visit, pen.id, undefined, { pageUrl: `/products/${pen.id}` })
   assert.equal(res.statusCode, 303)
   assert.equal(res.headers.location, `/products/${pen.id}`)
 })
@@ -58,7 +60,7 @@ test('a returnTo that would leave the site sends the shopper to the cart', async
   const visit = await startVisit(t)
   const pen = await product(visit.db, 'brass-pen')
   for (const returnTo of ['//evil.test', 'https://evil.test/', '/\\evil.test', 'javascript:alert(1)', '/\r\nx: y']) {
-    const res = await addToCart(visit, pen.id, { returnTo })
+    const res = await addToCart(visit, pen.id, undefined, { fields: { returnTo } })
     assert.equal(res.statusCode, 303)
     assert.equal(res.headers.location, '/cart', `returnTo ${JSON.stringify(returnTo)}`)
   }

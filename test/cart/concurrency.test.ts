@@ -4,8 +4,9 @@ import { test } from 'node:test'
 import pg from 'pg'
 import { createUser } from '../../src/auth/users.ts'
 import type { Database } from '../../src/db/client.ts'
+import { addToCart, PASSWORD, signUpAndIn } from '../helpers/accounts.ts'
 import { startVisit } from '../helpers/app.ts'
-import { addToCart, cartRows, onlySessionId, PASSWORD, product, signUpAndIn } from '../helpers/shopper.ts'
+import { cartRows, onlySessionId, product } from '../helpers/shop-data.ts'
 import { findForm, type Visitor } from '../helpers/visitor.ts'
 
 /** Posts `count` adds of one product at once, with this visitor's cookies and one token. */
@@ -74,7 +75,7 @@ test('adds racing a sign-in in another tab are each moved to the account or refu
   const loginForm = findForm((await visit.get('/login')).body, '/login')
   assert.ok(loginForm)
   // The other tab's adds were sent with the guest's cookie before the sign-in's answer came back.
-  const guestCookie = [...visit.cookies].map(([name, value]) => `${name}=${value}`).join('; ')
+  const guestCookie = visit.cookies.header()
   const add = () =>
     visit.app.inject({
       method: 'POST',

@@ -1,14 +1,16 @@
 // A guest's cart lives on the server, owned by the guest's session row.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { addToCart } from '../helpers/accounts.ts'
 import { startVisit } from '../helpers/app.ts'
-import { addToCart, cartRows, product, tableRows } from '../helpers/shopper.ts'
+import { tableRows } from '../helpers/pages.ts'
+import { cartRows, product } from '../helpers/shop-data.ts'
 import { Visitor } from '../helpers/visitor.ts'
 
 test("a guest's first add stores a session that owns the line, and the cookie carries only its id", async (t) => {
   const visit = await startVisit(t)
   const mug = await product(visit.db, 'camp-mug')
-  const res = await addToCart(visit, mug.id, { quantity: '2' })
+  const res = await addToCart(visit, mug.id, 2)
   const sid = res.cookies.find((cookie) => cookie.name === 'sid')
   assert.ok(sid, 'the add sets the session cookie')
   assert.equal(sid.httpOnly, true)
@@ -29,8 +31,8 @@ test("a guest's cart page shows each line's name, unit price, quantity and line 
   const visit = await startVisit(t)
   const mug = await product(visit.db, 'camp-mug')
   const blanket = await product(visit.db, 'throw-blanket')
-  await addToCart(visit, mug.id, { quantity: '3' })
-  await addToCart(visit, blanket.id, { quantity: '2' })
+  await addToCart(visit, mug.id, 3)
+  await addToCart(visit, blanket.id, 2)
   const res = await visit.get('/cart')
   assert.equal(res.statusCode, 200)
   // Product, unit price, quantity (a form), line total, remove.
@@ -59,7 +61,7 @@ test("a guest's cart is still there on later requests", async (t) => {
   const mug = await product(visit.db, 'camp-mug')
   const pen = await product(visit.db, 'brass-pen')
   await addToCart(visit, mug.id)
-  await addToCart(visit, pen.id, { quantity: '4' })
+  await addToCart(visit, pen.id, 4)
   await visit.get('/')
   const cart = await visit.get('/cart')
   assert.match(cart.body, /Enamel Camp Mug/)
@@ -71,7 +73,7 @@ test("a guest's cart is still there on later requests", async (t) => {
 test("a guest's cart survives a restart of the app", async (t) => {
   const first = await startVisit(t)
   const mug = await product(first.db, 'camp-mug')
-  await addToCart(first, mug.id, { quantity: '6' })
+  await addToCart(first, mug.id, 6)
   await first.app.close()
 
   const second = await startVisit(t, { databaseUrl: first.config.databaseUrl })
@@ -93,7 +95,7 @@ test("two guests do not see each other's carts", async (t) => {
   const mug = await product(ann.db, 'camp-mug')
   const pen = await product(ann.db, 'brass-pen')
   await addToCart(ann, mug.id)
-  await addToCart(bob, pen.id, { quantity: '2' })
+  await addToCart(bob, pen.id, 2)
   const annCart = await ann.get('/cart')
   assert.match(annCart.body, /Enamel Camp Mug/)
   assert.doesNotMatch(annCart.body, /Brass Ballpoint Pen/)

@@ -1,8 +1,10 @@
 // Quantities: a whole number from 1 to 99 in decimal digits, on the add form and on the cart's own forms.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { addToCart } from '../helpers/accounts.ts'
 import { startVisit } from '../helpers/app.ts'
-import { addToCart, allCartRows, cartRows, flashOf, onlySessionId, product } from '../helpers/shopper.ts'
+import { flashOf } from '../helpers/pages.ts'
+import { allCartRows, cartRows, onlySessionId, product } from '../helpers/shop-data.ts'
 import type { Fields } from '../helpers/visitor.ts'
 
 const QUANTITY_MESSAGE = 'Quantity must be a whole number from 1 to 99.'
@@ -40,8 +42,8 @@ test('an add accepts the smallest and largest quantities, 1 and 99, written with
   const visit = await startVisit(t)
   const mug = await product(visit.db, 'camp-mug')
   const pen = await product(visit.db, 'brass-pen')
-  assert.equal((await addToCart(visit, mug.id, { quantity: '1' })).statusCode, 303)
-  assert.equal((await addToCart(visit, pen.id, { quantity: '099' })).statusCode, 303)
+  assert.equal((await addToCart(visit, mug.id, 1)).statusCode, 303)
+  assert.equal((await addToCart(visit, pen.id, '099')).statusCode, 303)
   assert.deepEqual(await cartRows(visit.db, { sessionId: await onlySessionId(visit.db) }), {
     [mug.id]: 1,
     [pen.id]: 99,
@@ -51,11 +53,11 @@ test('an add accepts the smallest and largest quantities, 1 and 99, written with
 test('an add with a quantity that is not 1 to 99 answers 400 with a message and changes nothing', async (t) => {
   const visit = await startVisit(t)
   const mug = await product(visit.db, 'camp-mug')
-  await addToCart(visit, mug.id, { quantity: '2' })
+  await addToCart(visit, mug.id, 2)
   const before = await allCartRows(visit.db)
   for (const fields of INVALID_QUANTITIES) {
     await t.test(`quantity ${JSON.stringify(fields.quantity)}`, async () => {
-      const res = await addToCart(visit, mug.id, fields)
+      const res = await addToCart(visit, mug.id, undefined, { fields })
       assert.equal(res.statusCode, 400)
       assert.ok(res.body.includes(QUANTITY_MESSAGE), 'the page says what a quantity must be')
       assert.deepEqual(await allCartRows(visit.db), before)
@@ -66,8 +68,8 @@ test('an add with a quantity that is not 1 to 99 answers 400 with a message and 
 test('an add that takes a line past 99 sets it to 99 and says so', async (t) => {
   const visit = await startVisit(t)
   const mug = await product(visit.db, 'camp-mug')
-  await addToCart(visit, mug.id, { quantity: '60' })
-  const res = await addToCart(visit, mug.id, { quantity: '50' })
+  await addToCart(visit, mug.id, 60)
+  const res = await addToCart(visit, mug.id, 50)
   assert.equal(res.statusCode, 303)
   assert.deepEqual(await cartRows(visit.db, { sessionId: await onlySessionId(visit.db) }), { [mug.id]: 99 })
   assert.equal(
@@ -79,15 +81,15 @@ test('an add that takes a line past 99 sets it to 99 and says so', async (t) => 
 test('an add that brings a line to exactly 99 is a plain add', async (t) => {
   const visit = await startVisit(t)
   const mug = await product(visit.db, 'camp-mug')
-  await addToCart(visit, mug.id, { quantity: '90' })
-  const res = await addToCart(visit, mug.id, { quantity: '9' })
+  await addToCart(visit, mug.id, 90)
+  const res = await addToCart(visit, mug.id, 9)
   assert.equal(flashOf((await visit.get(res.headers.location as string)).body), 'Added Enamel Camp Mug to your cart.')
 })
 
 test("the cart's quantity form sets the line to the number given", async (t) => {
   const visit = await startVisit(t)
   const mug = await product(visit.db, 'camp-mug')
-  await addToCart(visit, mug.id, { quantity: '3' })
+  await addToCart(visit, mug.id, 3)
   const res = await visit.submit('/cart', { quantity: '7' }, `/cart/items/${mug.id}`)
   assert.equal(res.statusCode, 303)
   assert.equal(res.headers.location, '/cart')
@@ -112,7 +114,7 @@ test('setting a quantity of 0 removes the line and keeps the others', async (t) 
 test('setting an invalid quantity answers 400 with a message and changes nothing', async (t) => {
   const visit = await startVisit(t)
   const mug = await product(visit.db, 'camp-mug')
-  await addToCart(visit, mug.id, { quantity: '4' })
+  await addToCart(visit, mug.id, 4)
   const before = await allCartRows(visit.db)
   // Here 0 is allowed (it removes the line), and a missing field is not a quantity.
   const invalid = [...INVALID_QUANTITIES.filter((fields) => fields.quantity !== '0'), {}]
@@ -146,7 +148,7 @@ test('the remove button removes the line and keeps the others', async (t) => {
   const visit = await startVisit(t)
   const mug = await product(visit.db, 'camp-mug')
   const pen = await product(visit.db, 'brass-pen')
-  await addToCart(visit, mug.id, { quantity: '5' })
+  await addToCart(visit, mug.id, 5)
   await addToCart(visit, pen.id)
   const res = await visit.submit('/cart', {}, `/cart/items/${mug.id}/delete`)
   assert.equal(res.statusCode, 303)

@@ -1,8 +1,9 @@
 // A product that is not there, in a form field or in the path, is a 404 that leaves the cart alone.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { addToCart } from '../helpers/accounts.ts'
 import { startVisit } from '../helpers/app.ts'
-import { addToCart, allCartRows, product } from '../helpers/shopper.ts'
+import { allCartRows, product } from '../helpers/shop-data.ts'
 import type { Fields } from '../helpers/visitor.ts'
 
 const BAD_PRODUCT_FIELDS: Fields[] = [
@@ -44,7 +45,7 @@ test("a guest's add of a product that is not there stores no session", async (t)
 test('a cart form whose path names no product answers 404 and changes nothing', async (t) => {
   const visit = await startVisit(t)
   const mug = await product(visit.db, 'camp-mug')
-  await addToCart(visit, mug.id, { quantity: '3' })
+  await addToCart(visit, mug.id, 3)
   const before = await allCartRows(visit.db)
   const _csrf = await visit.csrfToken('/cart')
   for (const id of ['999999', 'abc', '0', '-1', '1.5', '01', '99999999999999999999', '%00']) {
@@ -69,7 +70,7 @@ test('a guest with no cart who removes a line makes no session', async (t) => {
 test('removing a line that is not in the cart, such as a second click on Remove, goes back to the cart', async (t) => {
   const visit = await startVisit(t)
   const mug = await product(visit.db, 'camp-mug')
-  await addToCart(visit, mug.id, { quantity: '3' })
+  await addToCart(visit, mug.id, 3)
   const _csrf = await visit.csrfToken('/cart')
   assert.equal((await visit.post(`/cart/items/${mug.id}/delete`, { _csrf })).statusCode, 303)
   const again = await visit.post(`/cart/items/${mug.id}/delete`, { _csrf })

@@ -2,8 +2,10 @@
 // CSRF token spliced in (src/catalog/page-cache.ts). Nobody may get anything of another visitor's.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { addToCart, signUpAndIn } from '../helpers/accounts.ts'
 import { startVisit } from '../helpers/app.ts'
-import { addToCart, headerCount, product, signUpAndIn } from '../helpers/shopper.ts'
+import { headerCount } from '../helpers/pages.ts'
+import { product } from '../helpers/shop-data.ts'
 import { findForms, Visitor } from '../helpers/visitor.ts'
 
 const tokensOf = (html: string) => new Set(findForms(html).map((form) => form.fields._csrf))

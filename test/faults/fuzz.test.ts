@@ -4,12 +4,14 @@ import assert from 'node:assert/strict'
 import type { AddressInfo } from 'node:net'
 import { test } from 'node:test'
 import fc from 'fast-check'
+import { addToCart, createAccounts, signIn } from '../helpers/accounts.ts'
 import { startApp } from '../helpers/app.ts'
+import { cartRows, userIdOf } from '../helpers/shop-data.ts'
+import { httpVisitor } from '../helpers/visitor.ts'
+import { LEAK } from './helpers/answers.ts'
 import { anyEncoding, type Encoding, encodeBody } from './helpers/body-encodings.ts'
-import { Browser, LEAK } from './helpers/browser.ts'
 import { type Field, hostileTarget, mangle } from './helpers/hostile-input.ts'
 import { headSize, type RawRequest, type RawResponse, sendRaw, shopAnswerProblem } from './helpers/raw-http.ts'
-import { addToCart, cartOf, createAccounts, signIn, userIdOf } from './helpers/shop-data.ts'
 
 const SEED = 20261122
 const RUNS = 300
@@ -57,12 +59,13 @@ test('hostile input at volume never gets a 5xx or a glimpse of internals, and th
   await app.listen({ port: 0, host: '127.0.0.1' })
   const { port } = app.server.address() as AddressInfo
   const [email = ''] = await createAccounts(db, 'fuzz', 1)
-  const ann = new Browser(`http://127.0.0.1:${port}`)
-  await signIn(ann, email)
-  const guest = new Browser(ann.baseUrl)
-  assert.equal((await addToCart(guest, await guest.csrfToken(), 1, 1)).status, 303)
+  const shopUrl = `http://127.0.0.1:${port}`
+  const ann = httpVisitor(shopUrl)
+  assert.equal((await signIn(ann, email)).status, 303)
+  const guest = httpVisitor(shopUrl)
+  assert.equal((await addToCart(guest, 1, 1, { csrfToken: await guest.csrfToken() })).status, 303)
   const tokens = { ann: await ann.csrfToken('/cart'), guest: await guest.csrfToken('/cart') }
-  const cookies = { ann: ann.cookieHeader(), guest: guest.cookieHeader(), nobody: '' }
+  const cookies = { ann: ann.cookies.header(), guest: guest.cookies.header(), nobody: '' }
   const annId = await userIdOf(db, email)
   const guestSessionId = (await db.prisma.session.findFirstOrThrow({ where: { userId: null } })).id
   const model: Record<'ann' | 'guest', Cart> = { ann: {}, guest: { 1: 1 } }
@@ -152,8 +155,8 @@ test('hostile input at volume never gets a 5xx or a glimpse of internals, and th
     assert.ok(isLocalPath(response?.headers.get('location')), `redirected to ${response?.headers.get('location')}`)
   }
 
-  assert.deepEqual(await cartOf(db, { userId: annId }), model.ann, "the account's cart")
-  assert.deepEqual(await cartOf(db, { sessionId: guestSessionId }), model.guest, "the guest's cart")
+  assert.deepEqual(await cartRows(db, { userId: annId }), model.ann, "the account's cart")
+  assert.deepEqual(await cartRows(db, { sessionId: guestSessionId }), model.guest, "the guest's cart")
   assert.equal(await db.prisma.user.count(), 1, 'no account was made')
   assert.equal(await db.prisma.order.count(), 0, 'no order was made')
   assert.equal(await db.prisma.session.count(), 2, 'no session was made or ended')

@@ -3,9 +3,10 @@
 // machine would make flaky). Nothing fails, and the database holds exactly what the answers said.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { addToCart, createAccounts, PASSWORD, signIn } from '../helpers/accounts.ts'
 import { createTestDatabase } from '../helpers/database.ts'
-import { Browser, type Page } from './helpers/browser.ts'
-import { addToCart, cartOf, createAccounts, openDb, PASSWORD, signIn, userIdOf } from './helpers/shop-data.ts'
+import { cartRows, openDb, userIdOf } from '../helpers/shop-data.ts'
+import { httpVisitor, type Page } from '../helpers/visitor.ts'
 import { startShop } from './helpers/shop-process.ts'
 
 const ACTIONS_PER_SHOPPER = 200
@@ -41,8 +42,8 @@ test('over 3,200 requests of browsing, adds and sign-ins: no request fails, and 
 
   async function shopper(index: number, email: string | null) {
     const next = random(index + 1)
-    const browser = new Browser(shop.url)
-    if (email !== null) await signIn(browser, email)
+    const browser = httpVisitor(shop.url)
+    if (email !== null) assert.equal((await signIn(browser, email)).status, 303)
     let token = await browser.csrfToken('/')
     const owner = email ?? `guest-${index}`
     for (let action = 0; action < ACTIONS_PER_SHOPPER; action++) {
@@ -52,7 +53,7 @@ test('over 3,200 requests of browsing, adds and sign-ins: no request fails, and 
         record('browse', await browser.get(path), 200)
       } else if (roll < 95 || email === null) {
         const productId = next(12) + 1
-        const page = await addToCart(browser, token, productId)
+        const page = await addToCart(browser, productId, 1, { csrfToken: token })
         record('add', page, 303)
         if (page.status === 303) added.set(`${owner}:${productId}`, (added.get(`${owner}:${productId}`) ?? 0) + 1)
       } else {
@@ -79,7 +80,7 @@ test('over 3,200 requests of browsing, adds and sign-ins: no request fails, and 
       const [owner, productId = ''] = key.split(':')
       if (owner === email) expected[productId] = count
     }
-    assert.deepEqual(await cartOf(db, { userId: await userIdOf(db, email) }), expected, `${email}'s cart`)
+    assert.deepEqual(await cartRows(db, { userId: await userIdOf(db, email) }), expected, `${email}'s cart`)
   }
   const guestLines = await db.prisma.cartItem.aggregate({ where: { userId: null }, _sum: { quantity: true } })
   const guestAdds = [...added].filter(([key]) => key.startsWith('guest-')).reduce((sum, [, count]) => sum + count, 0)

@@ -4,9 +4,9 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import pg from 'pg'
 import { createUser } from '../../src/auth/users.ts'
+import { PASSWORD } from '../helpers/accounts.ts'
 import { startVisit } from '../helpers/app.ts'
-import { LEAK } from './helpers/browser.ts'
-import { PASSWORD } from './helpers/shop-data.ts'
+import { LEAK } from './helpers/answers.ts'
 
 test('a checkout held up by a lock is cancelled after the statement timeout and answered 503; once the lock is gone it goes through', async (t) => {
   const visit = await startVisit(t)

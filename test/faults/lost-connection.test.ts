@@ -4,9 +4,11 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Database } from '../../src/db/client.ts'
-import { Browser, LEAK, repeatUntil } from './helpers/browser.ts'
+import { addToCart, createAccounts, signIn } from '../helpers/accounts.ts'
+import { cartRows, orderedBy, userIdOf } from '../helpers/shop-data.ts'
+import { httpVisitor } from '../helpers/visitor.ts'
+import { LEAK, repeatUntil } from './helpers/answers.ts'
 import { startShopBehindProxy } from './helpers/proxied-shop.ts'
-import { addToCart, cartOf, createAccounts, orderedBy, signIn, userIdOf } from './helpers/shop-data.ts'
 
 const ANSWER_BOUND_MS = 12_000
 const UNLOCK_BOUND_MS = 30_000
@@ -24,13 +26,13 @@ async function abandonedTransactions(db: Database, databaseName: string): Promis
 test('a connection lost in the middle of a checkout makes no order, keeps the cart, and the cart can be checked out again within seconds', async (t) => {
   const { proxy, shop, db, databaseName } = await startShopBehindProxy(t)
   const [email = ''] = await createAccounts(db, 'lost', 1)
-  const ann = new Browser(shop.url)
-  await signIn(ann, email)
+  const ann = httpVisitor(shop.url)
+  assert.equal((await signIn(ann, email)).status, 303)
   const token = await ann.csrfToken('/cart')
-  assert.equal((await addToCart(ann, token, 4, 2)).status, 303)
-  assert.equal((await addToCart(ann, token, 9, 3)).status, 303)
+  assert.equal((await addToCart(ann, 4, 2, { csrfToken: token })).status, 303)
+  assert.equal((await addToCart(ann, 9, 3, { csrfToken: token })).status, 303)
   const userId = await userIdOf(db, email)
-  const cart = await cartOf(db, { userId })
+  const cart = await cartRows(db, { userId })
 
   const stalled = proxy.stallAfter(/FOR UPDATE/)
   const checkout = ann.post('/checkout', { _csrf: token })
@@ -38,14 +40,14 @@ test('a connection lost in the middle of a checkout makes no order, keeps the ca
   // PostgreSQL ran the statement and now waits, holding the cart's rows, for a client that will never speak again.
   assert.equal(await abandonedTransactions(db, databaseName), 1)
   // The rest of the shop does not wait for that connection.
-  assert.equal((await new Browser(shop.url).get('/')).status, 200)
+  assert.equal((await httpVisitor(shop.url).get('/')).status, 200)
   const answer = await checkout
   assert.equal(answer.status, 503)
   assert.ok(answer.ms < ANSWER_BOUND_MS, `the checkout answered after ${answer.ms} ms`)
   assert.doesNotMatch(answer.body, LEAK)
   // What PostgreSQL shows everyone else: no order, the whole cart (the stalled transaction never committed).
   assert.equal(await db.prisma.order.count(), 0)
-  assert.deepEqual(await cartOf(db, { userId }), cart)
+  assert.deepEqual(await cartRows(db, { userId }), cart)
   // The lost transaction still holds the cart's rows; once PostgreSQL ends it, the checkout goes through.
   const retry = await repeatUntil(
     () => ann.post('/checkout', { _csrf: token }),
@@ -60,7 +62,7 @@ test('a connection lost in the middle of a checkout makes no order, keeps the ca
   )
   assert.deepEqual(await orderedBy(db, userId), cart, 'the order holds exactly the cart')
   assert.equal(await db.prisma.order.count(), 1)
-  assert.deepEqual(await cartOf(db, { userId }), {})
+  assert.deepEqual(await cartRows(db, { userId }), {})
   assert.ok(shop.isRunning)
   t.diagnostic(`checkout possible again after ${retry.ms} ms (${retry.pages.length} attempts)`)
 })

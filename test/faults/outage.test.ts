@@ -2,9 +2,12 @@
 // within seconds instead of hanging, stays up, writes nothing half-way, and comes back by itself.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { Browser, cartCount, elapsed, LEAK, type Page, repeatUntil } from './helpers/browser.ts'
+import { addToCart, createAccounts, signIn } from '../helpers/accounts.ts'
+import { headerCount } from '../helpers/pages.ts'
+import { cartRows, userIdOf } from '../helpers/shop-data.ts'
+import { httpVisitor, type Page } from '../helpers/visitor.ts'
+import { elapsed, LEAK, repeatUntil } from './helpers/answers.ts'
 import { startShopBehindProxy } from './helpers/proxied-shop.ts'
-import { addToCart, cartOf, createAccounts, signIn, userIdOf } from './helpers/shop-data.ts'
 import type { Outage } from './helpers/tcp-proxy.ts'
 
 // The shop's own worst case is about 6 s (src/db/client.ts: 2 s for a connection, then 4 s for an answer);
@@ -16,23 +19,26 @@ for (const outage of ['refuse', 'blackhole', 'stall'] satisfies Outage[]) {
   test(`a database outage (${outage}) is a 503 within seconds; once it is over the shop recovers by itself with sessions and carts intact`, async (t) => {
     const { proxy, shop, db } = await startShopBehindProxy(t)
     const [email = ''] = await createAccounts(db, `outage-${outage}`, 1)
-    const ann = new Browser(shop.url)
-    await signIn(ann, email)
+    const ann = httpVisitor(shop.url)
+    assert.equal((await signIn(ann, email)).status, 303)
     const annToken = await ann.csrfToken('/cart')
-    assert.equal((await addToCart(ann, annToken, 1, 2)).status, 303)
-    assert.equal((await addToCart(ann, annToken, 5, 1)).status, 303)
-    const guest = new Browser(shop.url)
+    assert.equal((await addToCart(ann, 1, 2, { csrfToken: annToken })).status, 303)
+    assert.equal((await addToCart(ann, 5, 1, { csrfToken: annToken })).status, 303)
+    const guest = httpVisitor(shop.url)
     const guestToken = await guest.csrfToken('/')
-    assert.equal((await addToCart(guest, guestToken, 3, 4)).status, 303)
+    assert.equal((await addToCart(guest, 3, 4, { csrfToken: guestToken })).status, 303)
     const annId = await userIdOf(db, email)
     const guestSessionId = (await db.prisma.session.findFirstOrThrow({ where: { userId: null } })).id
-    const before = { ann: await cartOf(db, { userId: annId }), guest: await cartOf(db, { sessionId: guestSessionId }) }
+    const before = {
+      ann: await cartRows(db, { userId: annId }),
+      guest: await cartRows(db, { sessionId: guestSessionId }),
+    }
     // Several pooled connections, so that a stall catches more than one.
     await Promise.all(Array.from({ length: 6 }, () => ann.get('/')))
 
     proxy.cut(outage)
     const cutAt = performance.now()
-    const anyone = new Browser(shop.url)
+    const anyone = httpVisitor(shop.url)
     // More requests than the pool has connections: the ones that wait for a connection must not hang either.
     const requests: [string, () => Promise<Page>][] = [
       ['GET /healthz', () => anyone.get('/healthz')],
@@ -43,8 +49,8 @@ for (const outage of ['refuse', 'blackhole', 'stall'] satisfies Outage[]) {
       ['GET /cart (guest)', () => guest.get('/cart')],
       ['GET /account', () => ann.get('/account')],
       ['GET /orders', () => ann.get('/orders')],
-      ['POST /cart/items', () => addToCart(ann, annToken, 7, 1)],
-      ['POST /cart/items (guest)', () => addToCart(guest, guestToken, 3, 1)],
+      ['POST /cart/items', () => addToCart(ann, 7, 1, { csrfToken: annToken })],
+      ['POST /cart/items (guest)', () => addToCart(guest, 3, 1, { csrfToken: guestToken })],
       ['POST /cart/items/1', () => ann.post('/cart/items/1', { _csrf: annToken, quantity: '9' })],
       ['POST /checkout', () => ann.post('/checkout', { _csrf: annToken })],
       ...Array.from({ length: 6 }, (_, i): [string, () => Promise<Page>] => [
@@ -81,12 +87,12 @@ for (const outage of ['refuse', 'blackhole', 'stall'] satisfies Outage[]) {
       after.map(() => 200),
     )
 
-    assert.deepEqual(await cartOf(db, { userId: annId }), before.ann, 'nothing written during the outage')
-    assert.deepEqual(await cartOf(db, { sessionId: guestSessionId }), before.guest)
+    assert.deepEqual(await cartRows(db, { userId: annId }), before.ann, 'nothing written during the outage')
+    assert.deepEqual(await cartRows(db, { sessionId: guestSessionId }), before.guest)
     assert.equal(await db.prisma.order.count(), 0)
     assert.match((await ann.get('/account')).body, new RegExp(email), 'still signed in')
-    assert.equal(cartCount((await ann.get('/cart')).body), 3)
-    assert.equal(cartCount((await guest.get('/cart')).body), 4)
+    assert.equal(headerCount((await ann.get('/cart')).body), 3)
+    assert.equal(headerCount((await guest.get('/cart')).body), 4)
     const checkout = await ann.post('/checkout', { _csrf: annToken })
     assert.equal(checkout.status, 303, 'a checkout works again')
 

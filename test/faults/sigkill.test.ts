@@ -4,10 +4,12 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Database } from '../../src/db/client.ts'
+import { addToCart, createAccounts, signIn } from '../helpers/accounts.ts'
 import { createTestDatabase } from '../helpers/database.ts'
-import { Browser, cartCount } from './helpers/browser.ts'
+import { headerCount } from '../helpers/pages.ts'
+import { cartRows, openDb, orderedBy, userIdOf } from '../helpers/shop-data.ts'
+import { httpVisitor } from '../helpers/visitor.ts'
 import { oneShot } from './helpers/one-shot.ts'
-import { addToCart, cartOf, createAccounts, openDb, orderedBy, signIn, userIdOf } from './helpers/shop-data.ts'
 import { startShop } from './helpers/shop-process.ts'
 
 const SHOPPERS = 24
@@ -32,11 +34,11 @@ test('kill -9 during many checkouts leaves every cart either wholly ordered or w
   const emails = await createAccounts(db, 'sigkill', SHOPPERS)
   const shoppers = await Promise.all(
     emails.map(async (email, i) => {
-      const browser = new Browser(shop.url)
-      await signIn(browser, email)
+      const browser = httpVisitor(shop.url)
+      assert.equal((await signIn(browser, email)).status, 303)
       const token = await browser.csrfToken('/cart')
       for (const [productId, quantity] of Object.entries(cartFor(i))) {
-        assert.equal((await addToCart(browser, token, Number(productId), quantity)).status, 303)
+        assert.equal((await addToCart(browser, Number(productId), quantity, { csrfToken: token })).status, 303)
       }
       return { email, browser, token, userId: await userIdOf(db, email), added: cartFor(i) }
     }),
@@ -47,7 +49,7 @@ test('kill -9 during many checkouts leaves every cart either wholly ordered or w
   const checkouts = shoppers.map(({ browser, token }) => {
     return oneShot(`${shop.url}/checkout`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: browser.cookieHeader() },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: browser.cookies.header() },
       body: new URLSearchParams({ _csrf: token }).toString(),
     }).then((outcome) => {
       if (outcome.kind === 'answered' && outcome.status === 303) shop.child.kill('SIGKILL')
@@ -64,7 +66,7 @@ test('kill -9 during many checkouts leaves every cart either wholly ordered or w
   let ordered = 0
   for (const [i, shopper] of shoppers.entries()) {
     const orders = await db.prisma.order.count({ where: { userId: shopper.userId } })
-    const cart = await cartOf(db, { userId: shopper.userId })
+    const cart = await cartRows(db, { userId: shopper.userId })
     const inOrders = await orderedBy(db, shopper.userId)
     if (orders === 0) {
       assert.deepEqual(cart, shopper.added, `${shopper.email} has no order, so the whole cart`)
@@ -81,9 +83,9 @@ test('kill -9 during many checkouts leaves every cart either wholly ordered or w
 
   const restarted = await startShop(t, { databaseUrl })
   for (const shopper of shoppers) {
-    const browser = shopper.browser.at(restarted.url)
-    const items = Object.values(await cartOf(db, { userId: shopper.userId })).reduce((a, b) => a + b, 0)
-    assert.equal(cartCount((await browser.get('/cart')).body), items, `${shopper.email} is still signed in`)
+    const browser = httpVisitor(restarted.url, shopper.browser.cookies)
+    const items = Object.values(await cartRows(db, { userId: shopper.userId })).reduce((a, b) => a + b, 0)
+    assert.equal(headerCount((await browser.get('/cart')).body), items, `${shopper.email} is still signed in`)
     if (items > 0) assert.equal((await browser.post('/checkout', { _csrf: shopper.token })).status, 303)
     assert.deepEqual(await orderedBy(db, shopper.userId), shopper.added)
     assert.equal(await db.prisma.order.count({ where: { userId: shopper.userId } }), 1)

@@ -10,10 +10,12 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { addToCart, createAccounts, PASSWORD, signIn } from '../helpers/accounts.ts'
 import { createTestDatabase } from '../helpers/database.ts'
-import { Browser, cartCount } from './helpers/browser.ts'
-import { cookieHeader, type Outcome, oneShot } from './helpers/one-shot.ts'
-import { addToCart, cartOf, createAccounts, openDb, PASSWORD, signIn, userIdOf } from './helpers/shop-data.ts'
+import { headerCount } from '../helpers/pages.ts'
+import { cartRows, openDb, userIdOf } from '../helpers/shop-data.ts'
+import { httpVisitor } from '../helpers/visitor.ts'
+import { type Outcome, oneShot } from './helpers/one-shot.ts'
 import { startShop } from './helpers/shop-process.ts'
 
 const WORKERS = 24
@@ -42,20 +44,20 @@ test('on SIGTERM /healthz answers 503 at once, every other request is answered a
   const emails = await createAccounts(db, 'sigterm', 10)
   const shoppers = await Promise.all(
     emails.slice(0, 6).map(async (email) => {
-      const browser = new Browser(shop.url)
-      await signIn(browser, email)
+      const browser = httpVisitor(shop.url)
+      assert.equal((await signIn(browser, email)).status, 303)
       return { email, browser, token: await browser.csrfToken('/cart') }
     }),
   )
   // Visitors who will sign in during the burst, each with the sign-in form's token.
   const signers = await Promise.all(
     emails.slice(6).map(async (email) => {
-      const browser = new Browser(shop.url)
+      const browser = httpVisitor(shop.url)
       return { email, browser, token: await browser.csrfToken('/login') }
     }),
   )
-  const guest = new Browser(shop.url)
-  assert.equal((await addToCart(guest, await guest.csrfToken(), 8, 3)).status, 303)
+  const guest = httpVisitor(shop.url)
+  assert.equal((await addToCart(guest, 8, 3, { csrfToken: await guest.csrfToken() })).status, 303)
 
   const sent: Sent[] = []
   const started = performance.now()
@@ -75,16 +77,16 @@ test('on SIGTERM /healthz answers 503 at once, every other request is answered a
         one = { kind: 'page', key: '', outcome: await oneShot(`${shop.url}/`) }
       } else if (step === 1 || step === 2) {
         const body = new URLSearchParams({ _csrf: shopper.token, productId: String(productId), quantity: '1' })
-        const headers = { ...form, cookie: shopper.browser.cookieHeader() }
+        const headers = { ...form, cookie: shopper.browser.cookies.header() }
         const outcome = await oneShot(`${shop.url}/cart/items`, { method: 'POST', headers, body: body.toString() })
         one = { kind: 'add', key: `${shopper.email}:${productId}`, outcome }
       } else if (w < signers.length) {
         const body = new URLSearchParams({ _csrf: signer.token, email: signer.email, password: PASSWORD })
-        const headers = { ...form, cookie: signer.browser.cookieHeader() }
+        const headers = { ...form, cookie: signer.browser.cookies.header() }
         const outcome = await oneShot(`${shop.url}/login`, { method: 'POST', headers, body: body.toString() })
         one = { kind: 'sign-in', key: signer.email, outcome }
       } else {
-        const headers = { cookie: shopper.browser.cookieHeader() }
+        const headers = { cookie: shopper.browser.cookies.header() }
         one = { kind: 'cart', key: '', outcome: await oneShot(`${shop.url}/cart`, { headers }) }
       }
       sent.push(one)
@@ -157,31 +159,32 @@ test('on SIGTERM /healthz answers 503 at once, every other request is answered a
       const [email, productId = ''] = key.split(':')
       if (email === shopper.email) expectedCart[productId] = count
     }
-    assert.deepEqual(await cartOf(db, { userId: await userIdOf(db, shopper.email) }), expectedCart, shopper.email)
+    assert.deepEqual(await cartRows(db, { userId: await userIdOf(db, shopper.email) }), expectedCart, shopper.email)
   }
 
   const restarted = await startShop(t, { databaseUrl })
   for (const shopper of shoppers) {
-    const again = shopper.browser.at(restarted.url)
+    const again = httpVisitor(restarted.url, shopper.browser.cookies)
     const account = await again.get('/account')
     assert.equal(account.status, 200, `${shopper.email} is still signed in`)
     assert.match(account.body, new RegExp(shopper.email))
-    const cart = await cartOf(db, { userId: await userIdOf(db, shopper.email) })
+    const cart = await cartRows(db, { userId: await userIdOf(db, shopper.email) })
     const items = Object.values(cart).reduce((sum, quantity) => sum + quantity, 0)
-    assert.equal(cartCount((await again.get('/cart')).body), items)
+    assert.equal(headerCount((await again.get('/cart')).body), items)
   }
   const signIns = requests.filter((one) => one.kind === 'sign-in' && isComplete(one))
   for (const { key, outcome } of signIns) {
     if (outcome.kind !== 'answered') continue
-    const signedIn = new Browser(restarted.url)
-    for (const pair of cookieHeader(outcome.setCookies).split('; ')) {
-      const [name = '', value = ''] = pair.split('=')
-      signedIn.cookies.set(name, value)
-    }
+    const signedIn = httpVisitor(restarted.url)
+    signedIn.cookies.keep(outcome.setCookies)
     const account = await signedIn.get('/account')
     assert.equal(account.status, 200, `the session of a sign-in answered during the burst (${key}) survives`)
   }
-  assert.equal(cartCount((await guest.at(restarted.url).get('/cart')).body), 3, "a guest's cart survives")
+  assert.equal(
+    headerCount((await httpVisitor(restarted.url, guest.cookies).get('/cart')).body),
+    3,
+    "a guest's cart survives",
+  )
 
   t.diagnostic(
     `${requests.length} requests: ${servedWhileDraining.filter(isComplete).length} answered after the signal; ` +

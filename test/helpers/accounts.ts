@@ -1,11 +1,11 @@
-// Accounts and sessions for tests: users made straight in the database, signing in through the real form,
-// and reading what a visitor's cookie and the Session table say.
+// Accounts for tests and the errands a visitor runs with them: users made straight in the database (one real
+// argon2 hash per password), signing in through the real form, adding to the cart through the real form.
+import assert from 'node:assert/strict'
 import { after, type TestContext } from 'node:test'
-import type { LightMyRequestResponse } from 'fastify'
 import { hashPassword } from '../../src/auth/passwords.ts'
 import type { Database } from '../../src/db/client.ts'
 import { createTestDatabase } from './database.ts'
-import { findForm, type Visitor } from './visitor.ts'
+import { type Fields, findForm, type Visitor } from './visitor.ts'
 
 export const PASSWORD = 'correct horse battery staple'
 
@@ -28,60 +28,74 @@ export function uniqueEmail(name = 'ann'): string {
 // Hashing costs ~40 ms; one real argon2id hash per password is shared by every user a test file creates.
 const hashes = new Map<string, Promise<string>>()
 
-/** An account created in the database, for tests where the register form is not what is tested. */
-export async function createAccount(db: Database, email: string, password = PASSWORD) {
+function hashOnce(password: string): Promise<string> {
   let hash = hashes.get(password)
   if (hash === undefined) {
     hash = hashPassword(password)
     hashes.set(password, hash)
   }
-  return db.prisma.user.create({ data: { email, passwordHash: await hash } })
+  return hash
+}
+
+/** An account created in the database, for tests where the register form is not what is tested. */
+export async function createAccount(db: Database, email: string, password = PASSWORD) {
+  return db.prisma.user.create({ data: { email, passwordHash: await hashOnce(password) } })
+}
+
+/** `count` accounts `prefix-0@faults.test`, ... in one insert; returns their emails. */
+export async function createAccounts(db: Database, prefix: string, count: number): Promise<string[]> {
+  const passwordHash = await hashOnce(PASSWORD)
+  const emails = Array.from({ length: count }, (_, i) => `${prefix}-${i}@faults.test`)
+  await db.prisma.user.createMany({ data: emails.map((email) => ({ email, passwordHash })) })
+  return emails
 }
 
 export type SignInOptions = { remember?: boolean; pageUrl?: string; headers?: Record<string, string> }
 
 /** Opens the sign-in page (default `/login`) and posts its form, as a browser sending `headers` would. */
-export async function signIn(
-  visitor: Visitor,
+export async function signIn<R>(
+  visitor: Visitor<R>,
   email: string,
   password = PASSWORD,
   options: SignInOptions = {},
-): Promise<LightMyRequestResponse> {
-  const page = await visitor.get(options.pageUrl ?? '/login', options.headers)
+): Promise<R> {
+  const page = visitor.transport.read(await visitor.get(options.pageUrl ?? '/login', options.headers))
   const form = findForm(page.body, '/login')
-  if (form === undefined) throw new Error(`no sign-in form (status ${page.statusCode})`)
+  if (form === undefined) throw new Error(`no sign-in form (status ${page.status})`)
   const fields = { ...form.fields, email, password, ...(options.remember ? { remember: '1' } : {}) }
   return visitor.post('/login', fields, options.headers)
 }
 
-/** Adds the catalog's first product to the visitor's cart with the page's own form. */
-export function addToCart(visitor: Visitor): Promise<LightMyRequestResponse> {
-  return visitor.submit('/', {}, '/cart/items')
+/** Creates the account and signs the visitor in through /login. */
+export async function signUpAndIn<R>(visitor: Visitor<R>, db: Database, email: string) {
+  const user = await createAccount(db, email)
+  const status = visitor.statusOf(await signIn(visitor, email))
+  assert.equal(status, 303, `signing in as ${email} failed with ${status}`)
+  return user
+}
+
+export type AddToCartOptions = { pageUrl?: string; fields?: Fields; csrfToken?: string }
+
+/**
+ * Posts the add-to-cart form of `pageUrl` (default the catalog) for this product, as a browser would; without a
+ * `quantity` the form's own field is left out. Given a `csrfToken` the visitor already holds (a token is valid for
+ * its whole session), it posts straight away without opening a page.
+ */
+export function addToCart<R>(
+  visitor: Visitor<R>,
+  productId: number,
+  quantity?: number | string,
+  options: AddToCartOptions = {},
+): Promise<R> {
+  const fields: Fields = { productId: String(productId) }
+  if (quantity !== undefined) fields.quantity = String(quantity)
+  Object.assign(fields, options.fields)
+  if (options.csrfToken !== undefined) return visitor.post('/cart/items', { _csrf: options.csrfToken, ...fields })
+  return visitor.submit(options.pageUrl ?? '/', fields, '/cart/items')
 }
 
 /** The session id inside the visitor's signed `sid` cookie, if it has one. */
-export function sessionIdOf(visitor: Visitor): string | undefined {
+export function sessionIdOf(visitor: Visitor<unknown>): string | undefined {
   const cookie = visitor.cookies.get('sid')
   return cookie === undefined ? undefined : cookie.slice(0, cookie.lastIndexOf('.'))
-}
-
-export type SetCookie = {
-  name: string
-  value: string
-  expires?: Date
-  maxAge?: number
-  path?: string
-  httpOnly?: boolean
-  secure?: boolean
-  sameSite?: string
-}
-
-/** The Set-Cookie of `name` in a response, parsed. */
-export function setCookieOf(response: LightMyRequestResponse, name: string): SetCookie | undefined {
-  return (response.cookies as SetCookie[]).find((cookie) => cookie.name === name)
-}
-
-/** Whether a page's header shows a signed-in visitor (the email) or a guest (the sign-in link). */
-export function signedInEmailOf(html: string): string | null {
-  return /class="account-link">([^<]*)</.exec(html)?.[1] ?? null
 }

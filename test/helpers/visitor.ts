@@ -1,63 +1,106 @@
-// A visitor with a cookie jar, driving the app through inject: opens pages, reads their forms, posts them.
+// A visitor with a cookie jar: opens pages, reads their forms, posts them with their hidden fields. It drives
+// the app through inject (no port) or a listening shop over real HTTP; each answers in its own shape, and the
+// transport reads the little a visitor needs from it (status, body, Set-Cookie).
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import { CookieJar } from './cookie-jar.ts'
 
 export type Fields = Record<string, string | string[]>
 
 export type Form = { action: string; fields: Record<string, string> }
 
-export class Visitor {
-  readonly cookies = new Map<string, string>()
+export type Outgoing = { method: 'GET' | 'POST'; path: string; headers: Record<string, string>; body?: string }
 
-  constructor(readonly app: FastifyInstance) {}
+export type Transport<R> = {
+  send(request: Outgoing): Promise<R>
+  read(response: R): { status: number; body: string; setCookies: string[] }
+}
 
-  async get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
-    return this.keepCookies(await this.app.inject({ method: 'GET', url, headers: this.headers(headers) }))
+export function appTransport(app: FastifyInstance): Transport<LightMyRequestResponse> {
+  return {
+    send: ({ method, path, headers, body }) => app.inject({ method, url: path, headers, payload: body }),
+    read: (response) => {
+      const lines = response.headers['set-cookie']
+      return { status: response.statusCode, body: response.body, setCookies: lines === undefined ? [] : [lines].flat() }
+    },
+  }
+}
+
+/** An answer over HTTP, read to its end; `ms` is how long the request took. */
+export type Page = { status: number; headers: Headers; body: string; location: string | null; ms: number }
+
+const REQUEST_TIMEOUT_MS = 30_000
+
+export function httpTransport(baseUrl: string): Transport<Page> {
+  return {
+    async send({ method, path, headers, body }) {
+      const started = performance.now()
+      const signal = AbortSignal.timeout(REQUEST_TIMEOUT_MS)
+      const res = await fetch(new URL(path, baseUrl), { method, headers, body, redirect: 'manual', signal })
+      const text = await res.text()
+      const ms = Math.round(performance.now() - started)
+      return { status: res.status, headers: res.headers, body: text, location: res.headers.get('location'), ms }
+    },
+    read: (page) => ({ status: page.status, body: page.body, setCookies: page.headers.getSetCookie() }),
+  }
+}
+
+/** A visitor of the shop listening at `baseUrl`; pass another visitor's jar to be that visitor at another instance. */
+export function httpVisitor(baseUrl: string, cookies = new CookieJar()): Visitor<Page> {
+  return new Visitor(httpTransport(baseUrl), cookies)
+}
+
+export class Visitor<R = LightMyRequestResponse> {
+  readonly transport: Transport<R>
+
+  constructor(
+    target: FastifyInstance | Transport<R>,
+    readonly cookies = new CookieJar(),
+  ) {
+    // An app is visited through inject, as most tests do: `new Visitor(app)`.
+    this.transport = 'inject' in target ? (appTransport(target) as Transport<R>) : target
+  }
+
+  get(path: string, headers: Record<string, string> = {}): Promise<R> {
+    return this.send({ method: 'GET', path, headers })
   }
 
   /** Posts a urlencoded form as it is, with no hidden fields added. */
-  async post(url: string, fields: Fields, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+  post(path: string, fields: Fields, headers: Record<string, string> = {}): Promise<R> {
     const body = new URLSearchParams()
     for (const [name, value] of Object.entries(fields)) {
       for (const one of Array.isArray(value) ? value : [value]) body.append(name, one)
     }
-    return this.keepCookies(
-      await this.app.inject({
-        method: 'POST',
-        url,
-        payload: body.toString(),
-        headers: this.headers({ 'content-type': 'application/x-www-form-urlencoded', ...headers }),
-      }),
-    )
+    const formHeaders = { 'content-type': 'application/x-www-form-urlencoded', ...headers }
+    return this.send({ method: 'POST', path, headers: formHeaders, body: body.toString() })
   }
 
-  /** Opens `pageUrl`, finds the form that posts to `action` (default: the page's path), fills it in and posts it. */
-  async submit(pageUrl: string, fields: Fields = {}, action?: string): Promise<LightMyRequestResponse> {
-    const page = await this.get(pageUrl)
-    const target = action ?? new URL(pageUrl, 'http://shop.test').pathname
+  /** Opens `pagePath`, finds the form that posts to `action` (default: the page's path), fills it in and posts it. */
+  async submit(pagePath: string, fields: Fields = {}, action?: string): Promise<R> {
+    const page = this.transport.read(await this.get(pagePath))
+    const target = action ?? new URL(pagePath, 'http://shop.test').pathname
     const form = findForm(page.body, target)
-    if (form === undefined) throw new Error(`no form posting to ${target} on ${pageUrl} (status ${page.statusCode})`)
+    if (form === undefined) throw new Error(`no form posting to ${target} on ${pagePath} (status ${page.status})`)
     return this.post(form.action, { ...form.fields, ...fields })
   }
 
   /** A CSRF token, as a page of this visitor's carries it. */
-  async csrfToken(pageUrl = '/'): Promise<string> {
-    const page = await this.get(pageUrl)
+  async csrfToken(pagePath = '/'): Promise<string> {
+    const page = this.transport.read(await this.get(pagePath))
     const token = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1]
-    if (token === undefined) throw new Error(`no CSRF token on ${pageUrl}`)
+    if (token === undefined) throw new Error(`no CSRF token on ${pagePath} (status ${page.status})`)
     return token
   }
 
-  private headers(extra: Record<string, string>): Record<string, string> {
-    const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ')
-    return cookie ? { cookie, ...extra } : extra
+  /** The status of one of this visitor's answers, whichever way it came. */
+  statusOf(response: R): number {
+    return this.transport.read(response).status
   }
 
-  private keepCookies(response: LightMyRequestResponse): LightMyRequestResponse {
-    for (const cookie of response.cookies as { name: string; value: string; expires?: Date; maxAge?: number }[]) {
-      const isCleared = cookie.value === '' || cookie.maxAge === 0 || (cookie.expires && cookie.expires <= new Date())
-      if (isCleared) this.cookies.delete(cookie.name)
-      else this.cookies.set(cookie.name, cookie.value)
-    }
+  private async send(request: Outgoing): Promise<R> {
+    const cookie = this.cookies.header()
+    const headers = cookie ? { cookie, ...request.headers } : request.headers
+    const response = await this.transport.send({ ...request, headers })
+    this.cookies.keep(this.transport.read(response).setCookies)
     return response
   }
 }

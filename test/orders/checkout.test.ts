@@ -2,17 +2,10 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { createUser } from '../../src/auth/users.ts'
+import { addToCart, PASSWORD, signIn, signUpAndIn } from '../helpers/accounts.ts'
 import { startVisit } from '../helpers/app.ts'
-import {
-  addToCart,
-  cartRows,
-  flashOf,
-  headerCount,
-  PASSWORD,
-  product,
-  signIn,
-  signUpAndIn,
-} from '../helpers/shopper.ts'
+import { flashOf, headerCount } from '../helpers/pages.ts'
+import { cartRows, product } from '../helpers/shop-data.ts'
 import { Visitor } from '../helpers/visitor.ts'
 
 test('a guest who checks out is sent to sign in and back to the cart, and no order is made', async (t) => {
@@ -27,7 +20,7 @@ test('a guest who checks out is sent to sign in and back to the cart, and no ord
 test('after signing in from checkout, the guest is back on the cart with the lines kept and can check out', async (t) => {
   const visit = await startVisit(t)
   const mug = await product(visit.db, 'camp-mug')
-  await addToCart(visit, mug.id, { quantity: '2' })
+  await addToCart(visit, mug.id, 2)
   await visit.submit('/cart', {}, '/checkout')
   await createUser(visit.db, 'ann@example.test', PASSWORD)
   const signedIn = await visit.submit('/login?next=%2Fcart', { email: 'ann@example.test', password: PASSWORD })
@@ -55,8 +48,8 @@ test('checking out makes an order of the lines, sends the shopper to it and empt
   const user = await signUpAndIn(visit, visit.db, 'ann@example.test')
   const mug = await product(visit.db, 'camp-mug')
   const blanket = await product(visit.db, 'throw-blanket')
-  await addToCart(visit, mug.id, { quantity: '3' })
-  await addToCart(visit, blanket.id, { quantity: '2' })
+  await addToCart(visit, mug.id, 3)
+  await addToCart(visit, blanket.id, 2)
   const res = await visit.submit('/cart', {}, '/checkout')
   assert.equal(res.statusCode, 303)
   const order = await visit.db.prisma.order.findFirstOrThrow({ where: { userId: user.id }, include: { lines: true } })
@@ -90,7 +83,7 @@ test('an order is made at the price of the moment of checkout, and later price c
   const visit = await startVisit(t)
   const user = await signUpAndIn(visit, visit.db, 'ann@example.test')
   const mug = await product(visit.db, 'camp-mug')
-  await addToCart(visit, mug.id, { quantity: '2' })
+  await addToCart(visit, mug.id, 2)
   await visit.db.prisma.product.update({ where: { id: mug.id }, data: { priceCents: 1750 } })
   const res = await visit.submit('/cart', {}, '/checkout')
   const order = await visit.db.prisma.order.findFirstOrThrow({ where: { userId: user.id }, include: { lines: true } })
@@ -108,7 +101,7 @@ test('an order is made at the price of the moment of checkout, and later price c
 test("the cart shows today's prices before checkout", async (t) => {
   const visit = await startVisit(t)
   const mug = await product(visit.db, 'camp-mug')
-  await addToCart(visit, mug.id, { quantity: '2' })
+  await addToCart(visit, mug.id, 2)
   await visit.db.prisma.product.update({ where: { id: mug.id }, data: { priceCents: 1750 } })
   assert.match((await visit.get('/cart')).body, /data-testid="cart-total">\$35\.00</)
 })
@@ -118,7 +111,7 @@ test('two checkouts of one cart at the same moment make exactly one order', asyn
   const user = await signUpAndIn(visit, visit.db, 'ann@example.test')
   const mug = await product(visit.db, 'camp-mug')
   const pen = await product(visit.db, 'brass-pen')
-  await addToCart(visit, mug.id, { quantity: '2' })
+  await addToCart(visit, mug.id, 2)
   await addToCart(visit, pen.id)
   const _csrf = await visit.csrfToken('/cart')
   const responses = await Promise.all([visit.post('/checkout', { _csrf }), visit.post('/checkout', { _csrf })])
@@ -133,8 +126,8 @@ test('the same account checking out from two browsers at once gets one order of 
   const laptop = await startVisit(t)
   const phone = new Visitor(laptop.app)
   const user = await signUpAndIn(laptop, laptop.db, 'ann@example.test')
-  await signIn(phone, 'ann@example.test')
-  await addToCart(laptop, (await product(laptop.db, 'camp-mug')).id, { quantity: '5' })
+  assert.equal((await signIn(phone, 'ann@example.test')).statusCode, 303)
+  await addToCart(laptop, (await product(laptop.db, 'camp-mug')).id, 5)
   const [laptopToken, phoneToken] = await Promise.all([laptop.csrfToken('/cart'), phone.csrfToken('/cart')])
   const responses = await Promise.all([
     laptop.post('/checkout', { _csrf: laptopToken }),

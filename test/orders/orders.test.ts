@@ -1,13 +1,15 @@
 // The account's orders: the list, one order's page, and nobody else's.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import { addToCart, signUpAndIn } from '../helpers/accounts.ts'
 import { startVisit } from '../helpers/app.ts'
-import { addToCart, product, signUpAndIn, tableRows } from '../helpers/shopper.ts'
+import { tableRows } from '../helpers/pages.ts'
+import { product } from '../helpers/shop-data.ts'
 import { Visitor } from '../helpers/visitor.ts'
 
 /** Adds these lines and checks out; returns the new order's id. */
 async function placeOrder(visit: Visitor, lines: [productId: number, quantity: number][]): Promise<number> {
-  for (const [productId, quantity] of lines) await addToCart(visit, productId, { quantity: String(quantity) })
+  for (const [productId, quantity] of lines) await addToCart(visit, productId, quantity)
   const res = await visit.submit('/cart', {}, '/checkout')
   assert.equal(res.statusCode, 303)
   return Number((res.headers.location as string).split('/').at(-1))

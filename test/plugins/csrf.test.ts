@@ -6,11 +6,11 @@ import {
   createFileDatabase,
   PASSWORD,
   sessionIdOf,
-  signedInEmailOf,
   signIn,
   uniqueEmail,
 } from '../helpers/accounts.ts'
 import { startVisit } from '../helpers/app.ts'
+import { signedInEmailOf } from '../helpers/pages.ts'
 import { findForm, Visitor } from '../helpers/visitor.ts'
 
 const databaseUrl = await createFileDatabase()
@@ -181,7 +181,7 @@ test('a token keeps working after the password is changed in the same session', 
 
 test('every other form of a signed-in account without a token is 403 and changes nothing', async (t) => {
   const visit = await signedInVisit(t)
-  assert.equal((await addToCart(visit)).statusCode, 303)
+  assert.equal((await addToCart(visit, 1)).statusCode, 303)
   const otherDevice = new Visitor(visit.app)
   await signIn(otherDevice, visit.email)
   const other = await visit.db.prisma.session.findUniqueOrThrow({ where: { id: sessionIdOf(otherDevice) } })

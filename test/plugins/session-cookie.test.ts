@@ -7,12 +7,11 @@ import {
   createFileDatabase,
   PASSWORD,
   sessionIdOf,
-  setCookieOf,
-  signedInEmailOf,
   signIn,
   uniqueEmail,
 } from '../helpers/accounts.ts'
 import { startVisit, TEST_SECRET } from '../helpers/app.ts'
+import { setCookieOf, signedInEmailOf } from '../helpers/pages.ts'
 import { Visitor } from '../helpers/visitor.ts'
 
 const databaseUrl = await createFileDatabase()
@@ -143,7 +142,7 @@ test('a browsing guest gets no session row and no session cookie', async (t) => 
 
 test("a guest's first cart line starts the session: one row and one cookie", async (t) => {
   const visit = await startVisit(t, { databaseUrl })
-  const res = await addToCart(visit)
+  const res = await addToCart(visit, 1)
   assert.equal(res.statusCode, 303)
   const session = await visit.db.prisma.session.findUniqueOrThrow({ where: { id: sessionIdOf(visit) } })
   assert.equal(session.userId, null)
@@ -190,7 +189,7 @@ test('an unknown but validly signed id is never taken up, even when the visitor 
   const plantedId = 'x'.repeat(32)
   visit.cookies.set('sid', visit.app.signCookie(plantedId))
   assert.equal((await visit.get('/')).statusCode, 200)
-  const res = await addToCart(visit)
+  const res = await addToCart(visit, 1)
   assert.equal(res.statusCode, 303)
   assert.equal(await visit.db.prisma.session.count({ where: { id: plantedId } }), 0)
   assert.notEqual(sessionIdOf(visit), plantedId)

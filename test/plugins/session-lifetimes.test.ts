@@ -138,7 +138,7 @@ test('with a long idle limit, activity is still recorded at most a minute late',
 
 test('a guest session that ends takes its cart lines with it', async (t) => {
   const visit = await startVisit(t, { databaseUrl, env })
-  await addToCart(visit)
+  await addToCart(visit, 1)
   const guestId = sessionIdOf(visit) as string
   assert.equal(await visit.db.prisma.cartItem.count({ where: { sessionId: guestId } }), 1)
   visit.clock.advance(IDLE)
@@ -151,7 +151,7 @@ test('a guest session that ends takes its cart lines with it', async (t) => {
 test('an ended session id is not taken up again when its visitor adds to the cart', async (t) => {
   const visit = await signedInVisit(t)
   visit.clock.advance(IDLE)
-  await addToCart(visit)
+  await addToCart(visit, 1)
   assert.equal(await visit.db.prisma.session.count({ where: { id: visit.sessionId } }), 0)
   assert.notEqual(sessionIdOf(visit), visit.sessionId)
 })

@@ -56,8 +56,8 @@ test("a guest's cart count comes with the session, the account's once signed in"
   const store = new PostgresSessionStore(db, config.session, clock)
   const get = promisify(store.get.bind(store)) as (id: string) => Promise<Session | null>
   const visitor = new Visitor(app)
-  await addToCart(visitor)
-  await addToCart(visitor)
+  await addToCart(visitor, 1)
+  await addToCart(visitor, 1)
   assert.equal((await get(sessionIdOf(visitor) as string))?.viewer?.cartCount, 2)
   const email = uniqueEmail()
   await createAccount(db, email)

@@ -41,8 +41,3 @@ export function oneShot(
     request.end(options.body)
   })
 }
-
-/** The `name=value` part of each Set-Cookie, as a Cookie header. */
-export function cookieHeader(setCookies: string[]): string {
-  return setCookies.map((line) => line.split(';')[0]).join('; ')
-}

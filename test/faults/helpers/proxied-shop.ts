@@ -1,7 +1,7 @@
 // The shop's process with a TCP proxy the test controls between it and its own fresh database.
 import type { TestContext } from 'node:test'
 import { createTestDatabase } from '../../helpers/database.ts'
-import { openDb } from './shop-data.ts'
+import { openDb } from '../../helpers/shop-data.ts'
 import { startShop } from './shop-process.ts'
 import { TcpProxy } from './tcp-proxy.ts'
 
