@@ -12,6 +12,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import pg from 'pg'
+import { httpTransport, type Page, Visitor } from '../test/helpers/visitor.ts'
 import { type ContainerSpec, readContainerSpec } from './container-spec.ts'
 
 const root = path.resolve(import.meta.dirname, '..')
@@ -53,29 +54,19 @@ async function stageImage(spec: ContainerSpec, dir: string) {
   return app
 }
 
-/** A browser's cookie jar and forms, enough to register and sign in. */
+/** A visitor over plain http that refuses any Secure cookie, which the demo must not set without https. */
 function visitor(base: string) {
-  const jar = new Map<string, string>()
-  const request = async (pathname: string, form?: Record<string, string>) => {
-    const response = await fetch(base + pathname, {
-      method: form ? 'POST' : 'GET',
-      headers: { cookie: [...jar].map(([name, value]) => `${name}=${value}`).join('; ') },
-      body: form ? new URLSearchParams(form) : undefined,
-      redirect: 'manual',
-    })
-    for (const cookie of response.headers.getSetCookie()) {
-      if (/;\s*secure/i.test(cookie)) fail(`a Secure cookie over plain http, which the demo must not set: ${cookie}`)
-      const [name, value] = (cookie.split(';')[0] as string).split('=')
-      jar.set(name as string, value ?? '')
-    }
-    return { status: response.status, location: response.headers.get('location'), body: await response.text() }
-  }
-  const submit = async (pathname: string, fields: Record<string, string>) => {
-    const page = await request(pathname)
-    const csrf = /name="_csrf" value="([^"]*)"/.exec(page.body)?.[1] ?? fail(`no _csrf field on ${pathname}`)
-    return request(pathname, { ...fields, _csrf: csrf })
-  }
-  return { request, submit, jar }
+  const http = httpTransport(base)
+  return new Visitor<Page>({
+    ...http,
+    async send(request) {
+      const page = await http.send(request)
+      for (const cookie of page.headers.getSetCookie()) {
+        if (/;\s*secure/i.test(cookie)) fail(`a Secure cookie over plain http, which the demo must not set: ${cookie}`)
+      }
+      return page
+    },
+  })
 }
 
 async function waitForHealth(base: string, child: ChildProcess) {
@@ -88,7 +79,7 @@ async function waitForHealth(base: string, child: ChildProcess) {
 }
 
 async function checkRunningApp(base: string, spec: ContainerSpec, env: NodeJS.ProcessEnv) {
-  const catalog = await visitor(base).request('/')
+  const catalog = await visitor(base).get('/')
   const products = catalog.body.split('class="product-card"').length - 1
   if (catalog.status !== 200 || products < 12) fail(`GET / answered ${catalog.status} with ${products} products`)
   say(`GET / lists ${products} products; /healthz answers 200`)
@@ -101,8 +92,8 @@ async function checkRunningApp(base: string, spec: ContainerSpec, env: NodeJS.Pr
   if (registered.status !== 303 || registered.location !== '/account') fail(`POST /register: ${registered.status}`)
   const browser = visitor(base)
   const signedIn = await browser.submit('/login', credentials)
-  if (signedIn.status !== 303 || !browser.jar.has('sid')) fail(`POST /login: ${signedIn.status}, no sid cookie`)
-  const account = await browser.request('/account')
+  if (signedIn.status !== 303 || !browser.cookies.has('sid')) fail(`POST /login: ${signedIn.status}, no sid cookie`)
+  const account = await browser.get('/account')
   if (account.status !== 200 || !account.body.includes(credentials.email)) fail(`GET /account: ${account.status}`)
   say('over plain http a visitor registers, signs in and stays signed in (the sid cookie is not Secure)')
 }
