@@ -2,16 +2,17 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { formatDateTime } from '../../src/shared/dates.ts'
 import {
+  addToCart,
   createAccount,
   createFileDatabase,
   PASSWORD,
   sessionIdOf,
-  setCookieOf,
   signIn,
   uniqueEmail,
 } from '../helpers/accounts.ts'
 import { startVisit, TEST_SECRET } from '../helpers/app.ts'
-import { addToCart, product } from '../helpers/shopper.ts'
+import { setCookieOf } from '../helpers/pages.ts'
+import { product } from '../helpers/shop-data.ts'
 import { factOf, sessionRowVersions } from './helpers.ts'
 
 const databaseUrl = await createFileDatabase()
@@ -60,7 +61,7 @@ test('a sid cookie with no live session behind it is shown as sent, and as no se
 
 test("a guest with a cart sees the session's start, its id's first 8 characters and its lines", async (t) => {
   const visit = await startVisit(t, { databaseUrl })
-  await addToCart(visit, (await product(visit.db, 'camp-mug')).id, { quantity: '2' })
+  await addToCart(visit, (await product(visit.db, 'camp-mug')).id, 2)
   await visit.get('/') // where the add's redirect goes, and its message is shown
   const before = await sessionRowVersions(visit.db)
   const res = await visit.get('/session')
