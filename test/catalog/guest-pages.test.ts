@@ -62,7 +62,7 @@ test('a guest with something in the cart sees their own count on a product page 
   const bob = new Visitor(ann.app)
   const mug = await product(ann.db, 'camp-mug')
   assert.equal(headerCount((await bob.get(`/products/${mug.id}`)).body), 0)
-  await addToCart(ann, mug.id, { quantity: '3' })
+  await addToCart(ann, mug.id, 3)
   assert.equal(headerCount((await ann.get(`/products/${mug.id}`)).body), 3)
   assert.equal(headerCount((await bob.get(`/products/${mug.id}`)).body), 0)
 })
