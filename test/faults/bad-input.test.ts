@@ -4,12 +4,13 @@
 import assert from 'node:assert/strict'
 import type { AddressInfo } from 'node:net'
 import { test } from 'node:test'
+import { createAccounts, PASSWORD, signIn } from '../helpers/accounts.ts'
 import { startApp } from '../helpers/app.ts'
+import { cartRows, userIdOf } from '../helpers/shop-data.ts'
+import { httpVisitor, type Page, type Visitor } from '../helpers/visitor.ts'
 import { percentEncode } from './helpers/body-encodings.ts'
-import { Browser } from './helpers/browser.ts'
 import { CONTROL_CHARACTERS, NOT_UTF8 } from './helpers/hostile-input.ts'
 import { type RawRequest, type RawResponse, sendRaw, shopAnswerProblem } from './helpers/raw-http.ts'
-import { cartOf, createAccounts, PASSWORD, signIn, userIdOf } from './helpers/shop-data.ts'
 
 async function startShop(t: Parameters<typeof startApp>[0]) {
   const started = await startApp(t)
@@ -22,12 +23,18 @@ async function startShop(t: Parameters<typeof startApp>[0]) {
 type Fields = Record<string, Buffer>
 
 /** Sends a request as `browser` (its cookies), a form body when there are fields; the shop must answer it. */
-async function send(port: number, browser: Browser | null, method: string, target: string | Buffer, fields?: Fields) {
+async function send(
+  port: number,
+  browser: Visitor<Page> | null,
+  method: string,
+  target: string | Buffer,
+  fields?: Fields,
+) {
   const headers: [string, string][] = [
     ['Host', `127.0.0.1:${port}`],
     ['Connection', 'close'],
   ]
-  if (browser !== null && browser.cookies.size > 0) headers.push(['Cookie', browser.cookieHeader()])
+  if (browser !== null && browser.cookies.size > 0) headers.push(['Cookie', browser.cookies.header()])
   const request: RawRequest = { method, target: Buffer.from(target), headers }
   if (fields !== undefined) {
     request.body = Buffer.from(
@@ -53,9 +60,9 @@ const CART = 'Quantity must be a whole number from 1 to 99.'
 
 test('a control character or invalid UTF-8 in any text field of any form is a 400 with that form, and changes nothing', async (t) => {
   const { port, db, email, baseUrl } = await startShop(t)
-  const ann = new Browser(baseUrl)
+  const ann = httpVisitor(baseUrl)
   await signIn(ann, email)
-  const guest = new Browser(baseUrl)
+  const guest = httpVisitor(baseUrl)
   const tokens = { ann: await ann.csrfToken('/account/password'), guest: await guest.csrfToken('/register') }
   const hashBefore = (await db.prisma.user.findUniqueOrThrow({ where: { email } })).passwordHash
   const forms = [
@@ -91,14 +98,14 @@ test('a control character or invalid UTF-8 in any text field of any form is a 40
   t.diagnostic(`${sent} poisoned forms, each refused with 400`)
   assert.equal(await db.prisma.user.count(), 1, 'no account was made')
   assert.equal((await db.prisma.user.findUniqueOrThrow({ where: { email } })).passwordHash, hashBefore)
-  assert.deepEqual(await cartOf(db, { userId: await userIdOf(db, email) }), {}, 'no cart line was written')
+  assert.deepEqual(await cartRows(db, { userId: await userIdOf(db, email) }), {}, 'no cart line was written')
   assert.equal(await db.prisma.cartItem.count(), 0, 'no guest cart line either')
   assert.equal(await db.prisma.loginFailure.count(), 0, 'no attempt was counted')
 })
 
 test('an absolute-form request target is served like its path, sign-in and session included', async (t) => {
   const { port, email, baseUrl } = await startShop(t)
-  const visitor = new Browser(baseUrl)
+  const visitor = httpVisitor(baseUrl)
   const token = await visitor.csrfToken('/login')
   for (const target of [`${baseUrl}`, `${baseUrl}/`, `${baseUrl}/products/1`, 'http://elsewhere.test/?page=2']) {
     assertShopPage(await send(port, visitor, 'GET', target), 200, target)
@@ -117,7 +124,7 @@ test('an absolute-form request target is served like its path, sign-in and sessi
 
 test('an overlong id is an unknown id (404), a head over 16 KiB is a 431 page, and neither is bare', async (t) => {
   const { port, baseUrl } = await startShop(t)
-  const guest = new Browser(baseUrl)
+  const guest = httpVisitor(baseUrl)
   const token = text(await guest.csrfToken('/'))
   for (const length of [101, 1000, 12_000]) {
     const id = '9'.repeat(length)
