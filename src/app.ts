@@ -15,6 +15,9 @@ import { healthRoutes } from './health/routes.ts'
 import { type MailPluginOptions, mailPlugin } from './mail/plugin.ts'
 import { mailboxRoutes } from './mail/routes.ts'
 import { orderRoutes } from './orders/routes.ts'
+import { relyingPartyOf } from './passkeys/ceremony.ts'
+import { passkeyRoutes } from './passkeys/routes.ts'
+import { passkeySignInRoutes } from './passkeys/sign-in-routes.ts'
 import { csrfPlugin } from './plugins/csrf.ts'
 import { errorsPlugin, sendClientError, sendFrameworkError } from './plugins/errors.ts'
 import { housekeepingPlugin } from './plugins/housekeeping.ts'
@@ -85,6 +88,9 @@ export async function buildApp(config: AppConfig, options: AppOptions = {}): Pro
   await app.register(housekeepingPlugin, { lifetimes: config.session })
   await app.register(csrfPlugin, { isSecureCookie, secret: config.sessionSecret })
 
+  const { confirmSeconds } = config
+  // PUBLIC_URL's host is the passkeys' relying party, and its origin the one a browser must be on.
+  const rp = relyingPartyOf(config.mail.publicUrl)
   // The shop's pages, with what the layout needs filled in before each handler runs.
   await app.register(async (pages) => {
     pages.addHook('preHandler', fillPageContext)
@@ -96,6 +102,8 @@ export async function buildApp(config: AppConfig, options: AppOptions = {}): Pro
     })
     await pages.register(accountRoutes, { lifetimes: config.session, confirmSeconds: config.confirmSeconds })
     await pages.register(confirmRoutes)
+    await pages.register(passkeyRoutes, { rp, confirmSeconds })
+    await pages.register(passkeySignInRoutes, { rp, rememberMaxSeconds: config.session.rememberMaxSeconds })
     await pages.register(cartRoutes)
     await pages.register(orderRoutes)
     await pages.register(sessionPageRoutes, { lifetimes: config.session, isSecureCookie })

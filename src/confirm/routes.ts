@@ -9,6 +9,7 @@ import { clearFailures, reserveAttempt, tooManyAttemptsMessage } from '../auth/t
 import { findUserById } from '../auth/users.ts'
 import { passwordField } from '../forms/fields.ts'
 import { parseForm } from '../forms/parse.ts'
+import { hasPasskeys } from '../passkeys/passkeys.ts'
 import { renderError } from '../plugins/errors.ts'
 import { markConfirmed } from './confirm.ts'
 
@@ -26,7 +27,8 @@ export async function confirmRoutes(app: FastifyInstance) {
 
   app.get<{ Querystring: { next?: unknown } }>('/account/confirm', async (request, reply) => {
     const next = typeof request.query.next === 'string' ? request.query.next : ''
-    return reply.viewAsync('confirm/index', { title: 'Confirm it’s you', values: { next } })
+    const withPasskey = await hasPasskeys(app.db, currentUserId(request))
+    return reply.viewAsync('confirm/index', { title: 'Confirm it’s you', values: { next }, hasPasskeys: withPasskey })
   })
 
   app.post('/account/confirm', { config: { signInNext: '/account/confirm' } }, async (request, reply) => {

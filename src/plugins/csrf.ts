@@ -13,7 +13,7 @@ export const csrfPlugin = fp(
       cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: options.isSecureCookie },
       csrfOpts: { userInfo: true, hmacKey: options.secret },
       getUserInfo: tokenBindingOf,
-      getToken: (request: FastifyRequest) => (request.body as { _csrf?: unknown } | undefined)?._csrf as string,
+      getToken: tokenOf,
     })
     app.addHook('preHandler', (request, reply, done) => {
       if (request.method === 'POST') app.csrfProtection(request, reply, done)
@@ -22,6 +22,15 @@ export const csrfPlugin = fp(
   },
   { name: 'csrf', dependencies: ['session'] },
 )
+
+// A form carries the token in its hidden `_csrf` field; a script's JSON POST (the passkey pages) in the
+// X-CSRF-Token header, which another site cannot set on a cross-site request without CORS allowing it.
+function tokenOf(request: FastifyRequest): string {
+  if (request.headers['content-type']?.startsWith('application/json')) {
+    return request.headers['x-csrf-token'] as string
+  }
+  return (request.body as { _csrf?: unknown } | undefined)?._csrf as string
+}
 
 // Tokens are bound to the signed-in session they were issued in (a guest may have no stored session yet, so
 // guests share one binding, and the cookie's secret keeps browsers apart). Signing in or out makes the old

@@ -32,14 +32,15 @@ export async function startShop(databaseUrl: string): Promise<Shop> {
   child.stderr?.on('data', (chunk) => {
     output += chunk
   })
-  const url = `http://127.0.0.1:${port}`
   try {
-    await waitUntilHealthy(url, child)
+    await waitUntilHealthy(`http://127.0.0.1:${port}`, child)
   } catch (error) {
     child.kill('SIGKILL')
     throw new Error(`${(error as Error).message}\n${output}`)
   }
-  return { url, stop: () => stopGracefully(child) }
+  // Browsers are sent to localhost, not the bare IP it listens on: PUBLIC_URL's default is
+  // http://localhost:<PORT>, and WebAuthn refuses to run on an IP address.
+  return { url: `http://localhost:${port}`, stop: () => stopGracefully(child) }
 }
 
 async function findFreePort(): Promise<number> {
