@@ -2,6 +2,7 @@
 import { maxHeaderSize } from 'node:http'
 import formBody from '@fastify/formbody'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import { deleteAccountRoutes } from './account/delete-routes.ts'
 import { emailRoutes } from './account/email-routes.ts'
 import { accountRoutes } from './account/routes.ts'
 import { authRoutes } from './auth/routes.ts'
@@ -104,6 +105,7 @@ export async function buildApp(config: AppConfig, options: AppOptions = {}): Pro
     await pages.register(accountRoutes, { lifetimes: config.session, confirmSeconds: config.confirmSeconds })
     await pages.register(confirmRoutes)
     await pages.register(emailRoutes, { confirmSeconds, linkSeconds: config.mail.verifyTokenSeconds })
+    await pages.register(deleteAccountRoutes, { confirmSeconds })
     await pages.register(passkeyRoutes, { rp, confirmSeconds })
     await pages.register(passkeySignInRoutes, { rp, rememberMaxSeconds: config.session.rememberMaxSeconds })
     await pages.register(cartRoutes)
