@@ -3,19 +3,13 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { currentUserId, requireUser } from '../auth/guard.ts'
-import { emailProblem, findUserById, normalizeEmail } from '../auth/users.ts'
+import { findUserById } from '../auth/users.ts'
 import { confirmationGuard } from '../confirm/confirm.ts'
-import { parseForm, textField } from '../forms/parse.ts'
+import { emailField } from '../forms/fields.ts'
+import { parseForm } from '../forms/parse.ts'
 import { renderError } from '../plugins/errors.ts'
 import { seenFrom } from '../shared/security-events.ts'
 import { applyEmailChange, requestEmailChange } from './email-change.ts'
-
-const emailField = textField('Enter an email address like name@example.com.')
-  .transform(normalizeEmail)
-  .superRefine((email, context) => {
-    const problem = emailProblem(email)
-    if (problem !== null) context.addIssue({ code: 'custom', message: problem })
-  })
 
 const emailForm = z.object({ new_email: emailField })
 

@@ -2,9 +2,9 @@
 // account, and the address may register again.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { createAccount, createFileDatabase, sessionIdOf, signIn, uniqueEmail } from '../helpers/accounts.ts'
+import { addToCart, createAccount, createFileDatabase, sessionIdOf, signIn, uniqueEmail } from '../helpers/accounts.ts'
 import { startVisit } from '../helpers/app.ts'
-import { addToCart, flashOf } from '../helpers/shopper.ts'
+import { flashOf } from '../helpers/pages.ts'
 import { Visitor } from '../helpers/visitor.ts'
 
 const databaseUrl = await createFileDatabase()

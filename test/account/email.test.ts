@@ -2,9 +2,9 @@
 // followed; a taken address is 409; a link works once.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { createAccount, createFileDatabase, signedInEmailOf, signIn, uniqueEmail } from '../helpers/accounts.ts'
+import { createAccount, createFileDatabase, signIn, uniqueEmail } from '../helpers/accounts.ts'
 import { startVisit } from '../helpers/app.ts'
-import { flashOf } from '../helpers/shopper.ts'
+import { flashOf, signedInEmailOf } from '../helpers/pages.ts'
 import { Visitor } from '../helpers/visitor.ts'
 
 const databaseUrl = await createFileDatabase()

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { createAccount, createFileDatabase, signIn, uniqueEmail } from '../helpers/accounts.ts'
+import type { TestApp } from '../helpers/app.ts'
 import { startVisit } from '../helpers/app.ts'
 import type { Visitor } from '../helpers/visitor.ts'
 
@@ -17,7 +18,7 @@ async function signedIn(t: Parameters<typeof startVisit>[0]) {
   return Object.assign(visit, { email, user })
 }
 
-function postJson(visit: Visitor, url: string, body: unknown, token: string | undefined) {
+function postJson(visit: Visitor & Pick<TestApp, 'app'>, url: string, body: unknown, token: string | undefined) {
   const cookie = [...visit.cookies].map(([name, value]) => `${name}=${value}`).join('; ')
   const headers: Record<string, string> = { cookie, 'content-type': 'application/json' }
   if (token !== undefined) headers['x-csrf-token'] = token
