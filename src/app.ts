@@ -20,6 +20,7 @@ import { orderRoutes } from './orders/routes.ts'
 import { relyingPartyOf } from './passkeys/ceremony.ts'
 import { passkeyRoutes } from './passkeys/routes.ts'
 import { passkeySignInRoutes } from './passkeys/sign-in-routes.ts'
+import { cacheControlPlugin } from './plugins/cache-control.ts'
 import { csrfPlugin } from './plugins/csrf.ts'
 import { errorsPlugin, sendClientError, sendFrameworkError } from './plugins/errors.ts'
 import { housekeepingPlugin } from './plugins/housekeeping.ts'
@@ -70,6 +71,8 @@ export async function buildApp(config: AppConfig, options: AppOptions = {}): Pro
   const isSecureCookie = config.isProduction
   // Outside production with no mail server, mail stays in the outbox and /dev/mailbox shows it.
   const hasMailbox = !config.isProduction && config.mail.url === undefined
+  // SESSION_SECRET signs; the retiring ones are still accepted (and what they signed is signed again).
+  const secrets = [config.sessionSecret, ...config.previousSessionSecrets]
 
   await app.register(drainPlugin, { graceMs: options.drainGraceMs ?? DEFAULT_GRACE_MS })
   await app.register(errorsPlugin)
@@ -82,13 +85,14 @@ export async function buildApp(config: AppConfig, options: AppOptions = {}): Pro
 
   await app.register(formBody, { parser: parseFormBody })
   await app.register(sessionPlugin, {
-    secret: config.sessionSecret,
+    secrets,
     lifetimes: config.session,
     isSecureCookie,
     clock: app.clock,
   })
+  await app.register(cacheControlPlugin)
   await app.register(housekeepingPlugin, { lifetimes: config.session })
-  await app.register(csrfPlugin, { isSecureCookie, secret: config.sessionSecret })
+  await app.register(csrfPlugin, { isSecureCookie, secrets })
 
   const { confirmSeconds } = config
   // PUBLIC_URL's host is the passkeys' relying party, and its origin the one a browser must be on.

@@ -14,6 +14,15 @@ const postgresUrl = z
     message: 'DATABASE_URL must be a postgresql:// URL',
   })
 
+// Secrets being retired, newest first: a comma-separated list (spaces around each ignored), each as long as
+// SESSION_SECRET must be. What they signed is still accepted, and signed again with SESSION_SECRET.
+const retiringSecrets = z
+  .string()
+  .transform((value) => value.split(',').map((secret) => secret.trim()))
+  .refine((secrets) => secrets.every((secret) => secret.length >= 32), {
+    message: 'SESSION_SECRET_PREVIOUS must be secrets of at least 32 characters each, separated by commas',
+  })
+
 const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -21,6 +30,7 @@ const envSchema = z
     HOST: z.string().min(1, 'HOST must not be empty').default('127.0.0.1'),
     DATABASE_URL: postgresUrl.optional(),
     SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
+    SESSION_SECRET_PREVIOUS: retiringSecrets.optional(),
     SESSION_IDLE_SECONDS: wholeNumber('SESSION_IDLE_SECONDS', 1, 31_536_000).default(1800),
     SESSION_MAX_SECONDS: wholeNumber('SESSION_MAX_SECONDS', 1, 31_536_000).default(43_200),
     REMEMBER_MAX_SECONDS: wholeNumber('REMEMBER_MAX_SECONDS', 1, 31_536_000).default(2_592_000),
@@ -76,6 +86,8 @@ export type Config = {
   databaseUrl: string | undefined
   /** Unset outside production: one is generated once and kept under .data/. */
   sessionSecret: string | undefined
+  /** SESSION_SECRET_PREVIOUS: accepted, never used to sign. Empty when unset. */
+  previousSessionSecrets: readonly string[]
   session: SessionLifetimes
   /** How long entering the password (or using a passkey) counts as confirming it's you, for the guarded changes. */
   confirmSeconds: number
@@ -120,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
     host: vars.HOST,
     databaseUrl: vars.DATABASE_URL,
     sessionSecret: vars.SESSION_SECRET,
+    previousSessionSecrets: Object.freeze(vars.SESSION_SECRET_PREVIOUS ?? []),
     trustProxy: parseTrustProxy(vars.TRUST_PROXY),
     confirmSeconds: vars.CONFIRM_SECONDS,
     mail: Object.freeze({

@@ -11,6 +11,7 @@ import { confirmationGuard } from '../confirm/confirm.ts'
 import { newPasswordField, passwordField } from '../forms/fields.ts'
 import { parseForm } from '../forms/parse.ts'
 import { renderError } from '../plugins/errors.ts'
+import { sessionRowId } from '../plugins/session-ids.ts'
 import { endOtherSessions, endSession, findOwnSessionId, listSessions } from './sessions.ts'
 
 const currentPasswordForm = z.object({ current_password: passwordField })
@@ -29,7 +30,8 @@ export async function accountRoutes(
 
   app.get('/account/sessions', async (request, reply) => {
     const userId = currentUserId(request)
-    const sessions = await listSessions(app.db, userId, request.session.sessionId, app.clock.now(), options.lifetimes)
+    const currentId = sessionRowId(request.session)
+    const sessions = await listSessions(app.db, userId, currentId, app.clock.now(), options.lifetimes)
     return reply.viewAsync('account/sessions', { title: 'Your sessions', sessions })
   })
 
@@ -37,14 +39,15 @@ export async function accountRoutes(
     '/account/sessions/:id/delete',
     { config: { signInNext: '/account/sessions' } },
     async (request, reply) => {
-      const sessionId = await findOwnSessionId(app.db, currentUserId(request), request.params.id)
+      const userId = currentUserId(request)
+      const sessionId = await findOwnSessionId(app.db, userId, request.params.id)
       if (sessionId === null) return renderError(reply, 404)
-      if (sessionId === request.session.sessionId) {
+      if (sessionId === sessionRowId(request.session)) {
         // Ending the current session is signing out.
         await endCurrentSession(request, reply)
         return reply.redirect('/', 303)
       }
-      await endSession(app.db, sessionId)
+      await endSession(app.db, userId, sessionId)
       request.session.flash = 'That session is signed out.'
       return reply.redirect('/account/sessions', 303)
     },
@@ -54,7 +57,7 @@ export async function accountRoutes(
     '/account/sessions/others/delete',
     { preHandler: requireConfirmed, config: { signInNext: '/account/sessions' } },
     async (request, reply) => {
-      const count = await endOtherSessions(app.db, currentUserId(request), request.session.sessionId)
+      const count = await endOtherSessions(app.db, currentUserId(request), sessionRowId(request.session))
       request.session.flash = `Signed out ${count} other session${count === 1 ? '' : 's'}.`
       return reply.redirect('/account/sessions', 303)
     },
@@ -93,7 +96,7 @@ export async function accountRoutes(
         errors.current_password = 'That is not your current password.'
       }
       if (!chosen.ok || errors.current_password) return reply.code(400).viewAsync('account/password', { title, errors })
-      await changePassword(app.db, user.id, chosen.data.new_password, request.session.sessionId)
+      await changePassword(app.db, user.id, chosen.data.new_password, sessionRowId(request.session))
       request.session.flash = 'Your password is changed. Every other session of your account is signed out.'
       return reply.redirect('/account', 303)
     },

@@ -1,5 +1,6 @@
 // An account's sessions, as the sessions page shows and ends them. Only ever the account's own rows.
 import Bowser from 'bowser'
+import { revokeSignInsInFlight } from '../auth/users.ts'
 import type { SessionLifetimes } from '../config.ts'
 import type { Database } from '../db/client.ts'
 
@@ -55,11 +56,18 @@ export async function findOwnSessionId(db: Database, userId: number, publicId: s
   return row?.id ?? null
 }
 
-export async function endSession(db: Database, sessionId: string): Promise<void> {
-  await db.prisma.session.deleteMany({ where: { id: sessionId } })
+// Ending sessions wins every race: in the same transaction, any sign-in of the account still in flight is void.
+export async function endSession(db: Database, userId: number, sessionId: string): Promise<void> {
+  await db.prisma.$transaction([
+    revokeSignInsInFlight(db, userId),
+    db.prisma.session.deleteMany({ where: { id: sessionId, userId } }),
+  ])
 }
 
 export async function endOtherSessions(db: Database, userId: number, currentId: string): Promise<number> {
-  const { count } = await db.prisma.session.deleteMany({ where: { userId, id: { not: currentId } } })
+  const [, { count }] = await db.prisma.$transaction([
+    revokeSignInsInFlight(db, userId),
+    db.prisma.session.deleteMany({ where: { userId, id: { not: currentId } } }),
+  ])
   return count
 }

@@ -2,6 +2,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { mergeGuestCart } from '../cart/cart.ts'
 import { markConfirmed } from '../confirm/confirm.ts'
+import { sessionRowId } from '../plugins/session-ids.ts'
 import type { User } from './users.ts'
 
 export async function startSignedInSession(
@@ -11,11 +12,13 @@ export async function startSignedInSession(
 ): Promise<void> {
   const { session } = request
   // Only a session that is in the database can own guest cart lines.
-  if (session.stored !== undefined) await mergeGuestCart(request.server.db, session.sessionId, user.id)
+  if (session.stored !== undefined) await mergeGuestCart(request.server.db, sessionRowId(session), user.id)
   // A new id at sign-in, and the old row deleted: an id planted before sign-in (session fixation) is worthless.
   await session.regenerate()
   const signedIn = request.session
   signedIn.userId = user.id
+  // Read with the password hash: the session is written only if nothing ended the account's sessions since.
+  signedIn.credentialVersion = user.credentialVersion
   signedIn.isRemembered = options.isRemembered
   signedIn.userAgent = request.headers['user-agent'] ?? ''
   // Having just entered the password (or used a passkey) is confirming it's you.
@@ -29,5 +32,5 @@ export async function startSignedInSession(
 /** Deletes the session on the server and clears the cookie; the next request starts with no session. */
 export async function endCurrentSession(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   await request.session.destroy()
-  reply.clearCookie('sid', { path: '/' })
+  reply.clearSessionCookie()
 }

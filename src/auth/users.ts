@@ -3,7 +3,7 @@
 import type { Database } from '../db/client.ts'
 import { hashPassword } from './passwords.ts'
 
-export type User = { id: number; email: string; passwordHash: string }
+export type User = { id: number; email: string; passwordHash: string; credentialVersion: number }
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase()
@@ -28,11 +28,20 @@ export async function createUser(db: Database, email: string, password: string):
   }
 }
 
+/**
+ * The statement that goes in the same transaction as every end of an account's sessions: a sign-in whose
+ * password check came before it can no longer write its session (see plugins/session-store.ts).
+ */
+export function revokeSignInsInFlight(db: Database, userId: number, data: { passwordHash?: string } = {}) {
+  return db.prisma.user.update({ where: { id: userId }, data: { ...data, credentialVersion: { increment: 1 } } })
+}
+
+/** `keepSessionId`: the row id of the session that stays (the one changing the password). */
 export async function changePassword(db: Database, userId: number, newPassword: string, keepSessionId: string) {
   const passwordHash = await hashPassword(newPassword)
   // One transaction: the new hash and the end of every other session land together or not at all.
   await db.prisma.$transaction([
-    db.prisma.user.update({ where: { id: userId }, data: { passwordHash } }),
+    revokeSignInsInFlight(db, userId, { passwordHash }),
     db.prisma.session.deleteMany({ where: { userId, id: { not: keepSessionId } } }),
   ])
 }

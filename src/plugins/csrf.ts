@@ -1,46 +1,132 @@
-// CSRF protection for every POST: a token in the form's hidden `_csrf` field, checked against a secret
-// kept in a signed, HttpOnly `csrf` cookie (the one cookie beside `sid`). Keeping the secret in a cookie
-// means a visitor who only browses still costs no database write, and any instance can check any token.
-import fastifyCsrf from '@fastify/csrf-protection'
+// CSRF protection for every POST: a token in the form's hidden `_csrf` field (a JSON POST: the X-CSRF-Token
+// header), checked against a random secret kept in a signed, HttpOnly cookie (`csrf`; `__Host-csrf` in
+// production), the one cookie beside the session's. Keeping the secret in a cookie means a visitor who only
+// browses costs no database write, and any instance can check any token. Tokens come from @fastify/csrf.
+import { randomBytes } from 'node:crypto'
+import { Signer } from '@fastify/cookie'
+import Tokens from '@fastify/csrf'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { keysFor } from './secrets.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    csrf: CsrfGuard
+  }
+  interface Session {
+    /** A guest session's token binding: the one the browser's forms had when the session began. */
+    csrfBinding?: string
+  }
+}
+
+/** The cookie's two random parts: the tokens' secret, and the binding of a guest who has no session yet. */
+type RequestSession = FastifyRequest['session']
+
+type CsrfCookie = { secret: string; guestBinding: string; isRenewed: boolean }
+
+class CsrfRefused extends Error {
+  readonly statusCode = 403
+  readonly code = 'CSRF_REFUSED'
+}
+
+class CsrfGuard {
+  readonly #cookies = new WeakMap<FastifyRequest, CsrfCookie | null>()
+  readonly #tokens: Tokens.TokensUserinfo[]
+  readonly #signer: Signer
+
+  constructor(
+    secrets: readonly string[],
+    readonly cookieName: string,
+    private readonly cookieOptions: { secure: boolean },
+  ) {
+    // The first key makes tokens; the retiring ones still verify them.
+    this.#tokens = keysFor(secrets, 'csrf token').map((hmacKey) => Tokens({ userInfo: true, hmacKey }))
+    this.#signer = new Signer(keysFor(secrets, 'csrf cookie'))
+  }
+
+  tokenFor(request: FastifyRequest, reply: FastifyReply): string {
+    const cookie = this.cookieOf(request) ?? this.issue(request, reply, randomPart())
+    return (this.#tokens[0] as Tokens.TokensUserinfo).create(cookie.secret, bindingOf(request.session, cookie))
+  }
+
+  isValid(request: FastifyRequest): boolean {
+    const cookie = this.cookieOf(request)
+    const body = request.body as { _csrf?: unknown } | undefined
+    const token = body?._csrf ?? request.headers['x-csrf-token']
+    if (cookie === null || typeof token !== 'string') return false
+    const binding = bindingOf(request.session, cookie)
+    return this.#tokens.some((tokens) => tokens.verify(cookie.secret, token, binding))
+  }
+
+  /** The guest binding a session starting now takes over, so that forms opened before it keep working. */
+  guestBindingOf(request: FastifyRequest): string | undefined {
+    return this.cookieOf(request)?.guestBinding
+  }
+
+  /** On send: a cookie signed with a retiring secret is signed again; a used guest binding is replaced. */
+  settle(request: FastifyRequest, reply: FastifyReply): void {
+    const session = request.session as RequestSession | null | undefined
+    // A session began (its tokens now have their own binding) or ended: the next guest session must not share
+    // a binding with one before it, or an old page's token would work in it.
+    const isSpent = session === null || (session?.isSaved() === true && session.stored === undefined)
+    const cookie = isSpent || this.#tokens.length > 1 ? this.cookieOf(request) : null
+    if (cookie === null) return
+    if (isSpent) this.issue(request, reply, cookie.secret)
+    else if (cookie.isRenewed) this.setCookie(reply, `${cookie.secret}.${cookie.guestBinding}`)
+  }
+
+  private cookieOf(request: FastifyRequest): CsrfCookie | null {
+    let cookie = this.#cookies.get(request)
+    if (cookie === undefined) {
+      const value = request.cookies[this.cookieName]
+      const unsigned = value === undefined ? null : this.#signer.unsign(value)
+      const [secret, guestBinding, ...rest] = unsigned?.value?.split('.') ?? []
+      const isWellFormed = secret && guestBinding && rest.length === 0
+      cookie = isWellFormed ? { secret, guestBinding, isRenewed: unsigned?.renew === true } : null
+      this.#cookies.set(request, cookie)
+    }
+    return cookie
+  }
+
+  private issue(request: FastifyRequest, reply: FastifyReply, secret: string): CsrfCookie {
+    const cookie = { secret, guestBinding: randomPart(), isRenewed: false }
+    this.#cookies.set(request, cookie)
+    this.setCookie(reply, `${cookie.secret}.${cookie.guestBinding}`)
+    return cookie
+  }
+
+  private setCookie(reply: FastifyReply, value: string) {
+    const options = { httpOnly: true, sameSite: 'lax', path: '/', secure: this.cookieOptions.secure } as const
+    reply.setCookie(this.cookieName, this.#signer.sign(value), options)
+  }
+}
+
+/** 144 random bits, in characters a cookie and the `.` between the parts leave alone. */
+const randomPart = () => randomBytes(18).toString('base64url')
+
+// A signed-in session's tokens are bound to it: signing in or out makes the old ones worthless, and a token of
+// an earlier session of the same account is no good in a later one. A guest's are bound to a random value: the
+// cookie's until a session begins, then the one that session took over (see csrfBinding).
+function bindingOf(session: RequestSession, cookie: CsrfCookie): string {
+  if (session.userId !== undefined) return `session:${session.sessionId}`
+  if (session.stored === undefined && !session.isSaved()) return `guest:${cookie.guestBinding}`
+  return session.csrfBinding === undefined ? `session:${session.sessionId}` : `guest:${session.csrfBinding}`
+}
 
 export const csrfPlugin = fp(
-  async (app: FastifyInstance, options: { isSecureCookie: boolean; secret: string }) => {
-    await app.register(fastifyCsrf, {
-      sessionPlugin: '@fastify/cookie',
-      cookieKey: 'csrf',
-      cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/', secure: options.isSecureCookie },
-      csrfOpts: { userInfo: true, hmacKey: options.secret },
-      getUserInfo: tokenBindingOf,
-      getToken: tokenOf,
+  async (app: FastifyInstance, options: { isSecureCookie: boolean; secrets: readonly string[] }) => {
+    const cookieName = options.isSecureCookie ? '__Host-csrf' : 'csrf'
+    const guard = new CsrfGuard(options.secrets, cookieName, { secure: options.isSecureCookie })
+    app.decorate('csrf', guard)
+    app.addHook('preHandler', async (request) => {
+      if (request.method === 'POST' && !guard.isValid(request)) throw new CsrfRefused('no valid CSRF token')
     })
-    app.addHook('preHandler', (request, reply, done) => {
-      if (request.method === 'POST') app.csrfProtection(request, reply, done)
-      else done()
-    })
+    app.addHook('onSend', async (request, reply) => guard.settle(request, reply))
   },
   { name: 'csrf', dependencies: ['session'] },
 )
 
-// A form carries the token in its hidden `_csrf` field; a script's JSON POST (the passkey pages) in the
-// X-CSRF-Token header, which another site cannot set on a cross-site request without CORS allowing it.
-function tokenOf(request: FastifyRequest): string {
-  if (request.headers['content-type']?.startsWith('application/json')) {
-    return request.headers['x-csrf-token'] as string
-  }
-  return (request.body as { _csrf?: unknown } | undefined)?._csrf as string
-}
-
-// Tokens are bound to the signed-in session they were issued in (a guest may have no stored session yet, so
-// guests share one binding, and the cookie's secret keeps browsers apart). Signing in or out makes the old
-// tokens worthless, and a token of an earlier session of the same account is no good in a later one.
-function tokenBindingOf(request: FastifyRequest): string {
-  const { session } = request
-  return session.userId === undefined ? 'guest' : `session:${session.sessionId}`
-}
-
 /** The token for a page's forms. */
 export function csrfTokenFor(request: FastifyRequest, reply: FastifyReply): string {
-  return reply.generateCsrf({ userInfo: tokenBindingOf(request) })
+  return request.server.csrf.tokenFor(request, reply)
 }

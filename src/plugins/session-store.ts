@@ -1,5 +1,6 @@
 // @fastify/session's store, on the Session table. Besides loading and saving, it enforces the lifetimes
-// on every load (never trusting the cookie's own expiry) and records activity lazily.
+// on every load (never trusting the cookie's own expiry) and records activity lazily. Rows are keyed by the
+// hash of the id in the cookie (see session-ids.ts).
 import type { SessionStore } from '@fastify/session'
 import type { Session } from 'fastify'
 import type { SessionLifetimes } from '../config.ts'
@@ -7,6 +8,8 @@ import type { Database } from '../db/client.ts'
 import { bool, date, int, intOrNull, json, type RawRow, textOrNull } from '../db/decode.ts'
 import { Prisma } from '../generated/prisma/client.ts'
 import type { Clock } from '../shared/clock.ts'
+import { hashSessionId } from './session-ids.ts'
+import { insertGuestSession, insertSignedInSession } from './session-insert.ts'
 
 /** What every page's header shows; loaded in the same round trip as the session and never persisted. */
 export type Viewer = { email: string | null; cartCount: number }
@@ -58,16 +61,17 @@ export class PostgresSessionStore implements SessionStore {
     this.#touchAfterMs = activityDelayMs(lifetimes)
   }
 
-  get(id: string, callback: (error: unknown, session?: Session | null) => void): void {
-    this.load(id).then((session) => callback(null, session), callback)
+  // @fastify/session hands over the id from the cookie; below, `id` is always the row id (its hash).
+  get(cookieId: string, callback: (error: unknown, session?: Session | null) => void): void {
+    this.load(hashSessionId(cookieId)).then((session) => callback(null, session), callback)
   }
 
-  set(id: string, session: Session, callback: Callback): void {
-    this.save(id, session).then(() => callback(), callback)
+  set(cookieId: string, session: Session, callback: Callback): void {
+    this.save(hashSessionId(cookieId), session).then(() => callback(), callback)
   }
 
-  destroy(id: string, callback: Callback): void {
-    this.delete(id).then(() => callback(), callback)
+  destroy(cookieId: string, callback: Callback): void {
+    this.delete(hashSessionId(cookieId)).then(() => callback(), callback)
   }
 
   private async delete(id: string): Promise<void> {
@@ -109,7 +113,15 @@ export class PostgresSessionStore implements SessionStore {
 
   private async save(id: string, session: Session): Promise<void> {
     // `stored` and `viewer` are the store's own view of the row, never data to persist.
-    const { stored, viewer: _viewer, userId, isRemembered = false, userAgent = '', ...data } = session
+    const {
+      stored,
+      viewer: _viewer,
+      userId,
+      credentialVersion,
+      isRemembered = false,
+      userAgent = '',
+      ...data
+    } = session
     const now = this.clock.now()
     if (stored !== undefined) {
       // Loaded from this store: update only. Upserting here could bring back a session that a
@@ -124,15 +136,10 @@ export class PostgresSessionStore implements SessionStore {
     // New in this request (a first cart line, or a sign-in's regenerated id, which is saved twice).
     const lifetimeSeconds = isRemembered ? this.lifetimes.rememberMaxSeconds : this.lifetimes.maxSeconds
     const expiresAt = new Date(now.getTime() + lifetimeSeconds * 1000)
-    await this.db.sql.execute(
-      Prisma.sql`
-        INSERT INTO "Session" (id, data, "userId", "isRemembered", "userAgent", "createdAt", "lastSeenAt", "expiresAt")
-        VALUES (${id}, ${JSON.stringify(data)}::jsonb, ${userId ?? null}, ${isRemembered}, ${userAgent.slice(0, 512)},
-          ${now}, ${now}, ${expiresAt})
-        ON CONFLICT (id) DO UPDATE SET data = EXCLUDED.data, "userId" = EXCLUDED."userId",
-          "isRemembered" = EXCLUDED."isRemembered", "userAgent" = EXCLUDED."userAgent",
-          "lastSeenAt" = EXCLUDED."lastSeenAt", "expiresAt" = EXCLUDED."expiresAt"`,
-    )
+    const row = { id, data, isRemembered, userAgent: userAgent.slice(0, 512), now, expiresAt }
+    if (userId === undefined) await insertGuestSession(this.db, row)
+    else if (credentialVersion !== undefined) await insertSignedInSession(this.db, row, userId, credentialVersion)
+    else throw new Error('a sign-in must carry the credential version it checked')
   }
 }
 

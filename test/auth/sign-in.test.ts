@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { test } from 'node:test'
 import {
   addToCart,
+  cookieSessionIdOf,
   createAccount,
   createFileDatabase,
   PASSWORD,
@@ -68,7 +69,7 @@ test('signing in gives the visitor a new session id in place of their guest one'
   const newCookie = setCookieOf(res, 'sid')
   assert.ok(newCookie)
   assert.notEqual(newCookie.value, guestCookie)
-  assert.notEqual(sessionIdOf(visit), guestCookie.slice(0, guestCookie.lastIndexOf('.')))
+  assert.notEqual(cookieSessionIdOf(visit), guestCookie.slice(0, guestCookie.lastIndexOf('.')))
 })
 
 test('a guest session id planted before sign-in is worthless afterwards (session fixation)', async (t) => {

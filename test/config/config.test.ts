@@ -66,6 +66,13 @@ test('TRUST_PROXY is off unless set, and takes a hop count or proxy addresses', 
   assert.equal(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.1' }).trustProxy, '10.0.0.0/8, 192.168.1.1')
 })
 
+test('SESSION_SECRET_PREVIOUS is optional and takes one or more secrets separated by commas', () => {
+  assert.deepEqual(loadConfig({}).previousSessionSecrets, [])
+  assert.deepEqual(loadConfig({ SESSION_SECRET_PREVIOUS: SECRET }).previousSessionSecrets, [SECRET])
+  const two = `${'y'.repeat(40)}, ${SECRET}`
+  assert.deepEqual(loadConfig({ SESSION_SECRET_PREVIOUS: two }).previousSessionSecrets, ['y'.repeat(40), SECRET])
+})
+
 const badValues: [Record<string, string>, string][] = [
   [{ PORT: 'abc' }, 'PORT'],
   [{ PORT: '70000' }, 'PORT'],
@@ -86,6 +93,8 @@ const badValues: [Record<string, string>, string][] = [
   [{ TRUST_PROXY: 'yes please' }, 'TRUST_PROXY'],
   [{ SIGNUP_LIMIT_PER_ADDRESS: '0' }, 'SIGNUP_LIMIT_PER_ADDRESS'],
   [{ SIGNUP_LIMIT_PER_ADDRESS: '2.5' }, 'SIGNUP_LIMIT_PER_ADDRESS'],
+  [{ SESSION_SECRET_PREVIOUS: 'too short' }, 'SESSION_SECRET_PREVIOUS'],
+  [{ SESSION_SECRET_PREVIOUS: `${SECRET},too short` }, 'SESSION_SECRET_PREVIOUS'],
 ]
 
 for (const [env, variable] of badValues) {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import { after, type TestContext } from 'node:test'
 import { hashPassword } from '../../src/auth/passwords.ts'
 import type { Database } from '../../src/db/client.ts'
+import { hashSessionId } from '../../src/plugins/session-ids.ts'
 import { createTestDatabase } from './database.ts'
 import { type Fields, findForm, type Visitor } from './visitor.ts'
 
@@ -94,8 +95,14 @@ export function addToCart<R>(
   return visitor.submit(options.pageUrl ?? '/', fields, '/cart/items')
 }
 
-/** The session id inside the visitor's signed `sid` cookie, if it has one. */
-export function sessionIdOf(visitor: Visitor<unknown>): string | undefined {
-  const cookie = visitor.cookies.get('sid')
+/** The session id inside the visitor's signed session cookie (`sid`, or `__Host-sid` in production), if any. */
+export function cookieSessionIdOf(visitor: Visitor<unknown>): string | undefined {
+  const cookie = visitor.cookies.get('sid') ?? visitor.cookies.get('__Host-sid')
   return cookie === undefined ? undefined : cookie.slice(0, cookie.lastIndexOf('.'))
+}
+
+/** The id of the visitor's row in the Session table (the hash of the id in its cookie), if it has a cookie. */
+export function sessionIdOf(visitor: Visitor<unknown>): string | undefined {
+  const id = cookieSessionIdOf(visitor)
+  return id === undefined ? undefined : hashSessionId(id)
 }

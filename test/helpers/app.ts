@@ -27,11 +27,8 @@ export async function startApp(
   options: { env?: Record<string, string>; databaseUrl?: string; mailSender?: AppOptions['mailSender'] } = {},
 ): Promise<TestApp> {
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase(t))
-  const config: AppConfig = {
-    ...loadConfig({ NODE_ENV: 'test', ...options.env }),
-    databaseUrl,
-    sessionSecret: TEST_SECRET,
-  }
+  const loaded = loadConfig({ NODE_ENV: 'test', ...options.env })
+  const config: AppConfig = { ...loaded, databaseUrl, sessionSecret: loaded.sessionSecret ?? TEST_SECRET }
   const clock = new TestClock()
   const app = await buildApp(config, { clock, logger: false, mailSender: options.mailSender })
   t.after(() => app.close())

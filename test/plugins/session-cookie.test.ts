@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Signer } from '@fastify/cookie'
+import { keysFor } from '../../src/plugins/secrets.ts'
+import { hashSessionId } from '../../src/plugins/session-ids.ts'
 import {
   addToCart,
+  cookieSessionIdOf,
   createAccount,
   createFileDatabase,
   PASSWORD,
@@ -17,6 +20,7 @@ import { Visitor } from '../helpers/visitor.ts'
 const databaseUrl = await createFileDatabase()
 
 const REMEMBER_MAX_SECONDS = 7 * 24 * 3600
+const sessionSigner = new Signer(keysFor([TEST_SECRET], 'session cookie'))
 const rawSetCookie = (res: { headers: Record<string, unknown> }, name: string) =>
   ([res.headers['set-cookie']].flat() as string[]).find((header) => header.startsWith(`${name}=`))
 
@@ -92,18 +96,18 @@ test('in production the session cookie is Secure when the request came over http
   // Behind the load balancer that ends TLS (TRUST_PROXY=1): its X-Forwarded-Proto makes the request https.
   const res = await signIn(visit, email, PASSWORD, { headers: { 'x-forwarded-proto': 'https' } })
   assert.equal(res.statusCode, 303)
-  const cookie = setCookieOf(res, 'sid')
+  const cookie = setCookieOf(res, '__Host-sid')
   assert.ok(cookie)
   assert.equal(cookie.secure, true)
   assert.equal(cookie.httpOnly, true)
   assert.equal(cookie.sameSite, 'Lax')
-  assert.match(rawSetCookie(res, 'sid') as string, /; Secure/)
+  assert.match(rawSetCookie(res, '__Host-sid') as string, /; Secure/)
 })
 
 test('in production the CSRF cookie is Secure too', async (t) => {
   const env = { NODE_ENV: 'production', SESSION_SECRET: TEST_SECRET, ...PRODUCTION_MAIL, TRUST_PROXY: '1' }
   const visit = await startVisit(t, { databaseUrl, env })
-  const csrf = setCookieOf(await visit.get('/login', { 'x-forwarded-proto': 'https' }), 'csrf')
+  const csrf = setCookieOf(await visit.get('/login', { 'x-forwarded-proto': 'https' }), '__Host-csrf')
   assert.equal(csrf?.secure, true)
 })
 
@@ -115,10 +119,12 @@ test('in production a sign-in over plain http sets no session cookie, so the ses
   const email = uniqueEmail()
   await createAccount(visit.db, email)
   const res = await signIn(visit, email)
+  assert.equal(res.statusCode, 303)
+  assert.equal(setCookieOf(res, '__Host-sid'), undefined)
   assert.equal(setCookieOf(res, 'sid'), undefined)
 })
 
-test('the CSRF cookie is HttpOnly, SameSite=Lax, Path=/ and signed', async (t) => {
+test('the CSRF cookie is HttpOnly, SameSite=Lax, Path=/ and signed with a key of its own', async (t) => {
   const visit = await startVisit(t, { databaseUrl })
   const res = await visit.get('/login')
   const cookie = setCookieOf(res, 'csrf')
@@ -126,7 +132,8 @@ test('the CSRF cookie is HttpOnly, SameSite=Lax, Path=/ and signed', async (t) =
   assert.equal(cookie.httpOnly, true)
   assert.equal(cookie.sameSite, 'Lax')
   assert.equal(cookie.path, '/')
-  assert.equal(visit.app.unsignCookie(cookie.value).valid, true)
+  assert.equal(new Signer(keysFor([TEST_SECRET], 'csrf cookie')).unsign(cookie.value).valid, true)
+  assert.equal(sessionSigner.unsign(cookie.value).valid, false, 'not a valid session cookie signature')
 })
 
 test('a browsing guest gets no session row and no session cookie', async (t) => {
@@ -158,11 +165,20 @@ const forgedCookies: [string, (realCookie: string, realId: string) => string][] 
     'the id signed with another secret',
     (_cookie, id) => new Signer('another-secret-of-at-least-32-characters!!').sign(id),
   ],
+  [
+    'the id signed with SESSION_SECRET itself, not the key derived from it',
+    (_cookie, id) => new Signer(TEST_SECRET).sign(id),
+  ],
+  [
+    'the id signed with the CSRF cookie key',
+    (_cookie, id) => new Signer(keysFor([TEST_SECRET], 'csrf cookie')).sign(id),
+  ],
+  ['the row id (the hash of the id), signed', (_cookie, id) => sessionSigner.sign(hashSessionId(id))],
   ['garbage', () => 'not a session id at all'],
   ['broken percent-encoding', () => '%E0%A4%A'],
   ['an empty value', () => ''],
   ['4 KB of letters', () => 'a'.repeat(4096)],
-  ['4 KB signed', () => new Signer(TEST_SECRET).sign('a'.repeat(4096))],
+  ['4 KB signed', () => sessionSigner.sign('a'.repeat(4096))],
 ]
 
 for (const [kind, forge] of forgedCookies) {
@@ -172,7 +188,7 @@ for (const [kind, forge] of forgedCookies) {
     await createAccount(visit.db, email)
     await signIn(visit, email)
     const forged = new Visitor(visit.app)
-    forged.cookies.set('sid', forge(visit.cookies.get('sid') as string, sessionIdOf(visit) as string))
+    forged.cookies.set('sid', forge(visit.cookies.get('sid') as string, cookieSessionIdOf(visit) as string))
     const sessionsBefore = await visit.db.prisma.session.count()
     const home = await forged.get('/')
     assert.equal(home.statusCode, 200)
@@ -191,8 +207,8 @@ test('an unknown but validly signed id is never taken up, even when the visitor 
   assert.equal((await visit.get('/')).statusCode, 200)
   const res = await addToCart(visit, 1)
   assert.equal(res.statusCode, 303)
-  assert.equal(await visit.db.prisma.session.count({ where: { id: plantedId } }), 0)
-  assert.notEqual(sessionIdOf(visit), plantedId)
+  assert.equal(await visit.db.prisma.session.count({ where: { id: hashSessionId(plantedId) } }), 0)
+  assert.notEqual(cookieSessionIdOf(visit), plantedId)
   assert.ok(
     await visit.db.prisma.session.findUnique({ where: { id: sessionIdOf(visit) } }),
     'a fresh session holds the cart',

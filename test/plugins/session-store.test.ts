@@ -3,7 +3,15 @@ import { test } from 'node:test'
 import { promisify } from 'node:util'
 import type { Session } from 'fastify'
 import { PostgresSessionStore } from '../../src/plugins/session-store.ts'
-import { addToCart, createAccount, createFileDatabase, sessionIdOf, signIn, uniqueEmail } from '../helpers/accounts.ts'
+import {
+  addToCart,
+  cookieSessionIdOf,
+  createAccount,
+  createFileDatabase,
+  sessionIdOf,
+  signIn,
+  uniqueEmail,
+} from '../helpers/accounts.ts'
 import { startApp } from '../helpers/app.ts'
 import { Visitor } from '../helpers/visitor.ts'
 
@@ -19,33 +27,35 @@ async function storeWithSignedInSession(t: Parameters<typeof startApp>[0]) {
   return {
     ...started,
     email,
-    sessionId: sessionIdOf(visitor) as string,
+    // The store is handed the id in the cookie; the table is keyed by its hash.
+    cookieId: cookieSessionIdOf(visitor) as string,
+    rowId: sessionIdOf(visitor) as string,
     get: promisify(store.get.bind(store)) as (id: string) => Promise<Session | null>,
     set: promisify(store.set.bind(store)),
   }
 }
 
 test('a request still running when its session is signed out does not bring the session back', async (t) => {
-  const { db, sessionId, get, set } = await storeWithSignedInSession(t)
-  const loaded = await get(sessionId)
+  const { db, cookieId, rowId, get, set } = await storeWithSignedInSession(t)
+  const loaded = await get(cookieId)
   assert.ok(loaded)
-  await db.prisma.session.delete({ where: { id: sessionId } })
-  await set(sessionId, Object.assign(loaded, { flash: 'Added to your cart.' }))
-  assert.equal(await db.prisma.session.count({ where: { id: sessionId } }), 0)
+  await db.prisma.session.delete({ where: { id: rowId } })
+  await set(cookieId, Object.assign(loaded, { flash: 'Added to your cart.' }))
+  assert.equal(await db.prisma.session.count({ where: { id: rowId } }), 0)
 })
 
 test('a loaded session carries the header data: the email and the cart count', async (t) => {
-  const { sessionId, email, get } = await storeWithSignedInSession(t)
-  const loaded = await get(sessionId)
+  const { cookieId, email, get } = await storeWithSignedInSession(t)
+  const loaded = await get(cookieId)
   assert.deepEqual(loaded?.viewer, { email, cartCount: 0 })
 })
 
 test('the header data is not written into the session row when it is saved', async (t) => {
-  const { db, sessionId, get, set } = await storeWithSignedInSession(t)
-  const loaded = await get(sessionId)
+  const { db, cookieId, rowId, get, set } = await storeWithSignedInSession(t)
+  const loaded = await get(cookieId)
   assert.ok(loaded)
-  await set(sessionId, Object.assign(loaded, { flash: 'Saved.' }))
-  const row = await db.prisma.session.findUniqueOrThrow({ where: { id: sessionId } })
+  await set(cookieId, Object.assign(loaded, { flash: 'Saved.' }))
+  const row = await db.prisma.session.findUniqueOrThrow({ where: { id: rowId } })
   assert.equal((row.data as { flash?: string }).flash, 'Saved.')
   assert.ok(!('viewer' in (row.data as object)), 'no viewer in the row')
   assert.ok(!JSON.stringify(row.data).includes('@x.test'), 'no email in the row')
@@ -58,11 +68,11 @@ test("a guest's cart count comes with the session, the account's once signed in"
   const visitor = new Visitor(app)
   await addToCart(visitor, 1)
   await addToCart(visitor, 1)
-  assert.equal((await get(sessionIdOf(visitor) as string))?.viewer?.cartCount, 2)
+  assert.equal((await get(cookieSessionIdOf(visitor) as string))?.viewer?.cartCount, 2)
   const email = uniqueEmail()
   await createAccount(db, email)
   await signIn(visitor, email)
-  assert.equal((await get(sessionIdOf(visitor) as string))?.viewer?.cartCount, 2)
+  assert.equal((await get(cookieSessionIdOf(visitor) as string))?.viewer?.cartCount, 2)
 })
 
 test('an unknown id loads as no session', async (t) => {
