@@ -60,8 +60,12 @@ function sidExpires(expires: Date | null): Fact {
   }
 }
 
+// In production both are `__Host-` cookies (see plugins/session.ts and plugins/csrf.ts).
+const nameOf = (input: CookieInput, name: string) => (input.isSecureCookie ? `__Host-${name}` : name)
+
 function sidCookie(input: CookieInput): CookieView {
-  const hasCome = input.cookieNames.includes('sid')
+  const name = nameOf(input, 'sid')
+  const hasCome = input.cookieNames.includes(name)
   const facts: Fact[] = [
     {
       term: 'Sent by your browser',
@@ -83,11 +87,12 @@ function sidCookie(input: CookieInput): CookieView {
     secureFact(input.isSecureCookie),
     sidExpires(input.sidExpires),
   ]
-  return { name: 'sid', purpose: 'the session cookie', hasCome, facts }
+  return { name, purpose: 'the session cookie', hasCome, facts }
 }
 
 function csrfCookie(input: CookieInput): CookieView {
-  const hasCome = input.cookieNames.includes('csrf')
+  const name = nameOf(input, 'csrf')
+  const hasCome = input.cookieNames.includes(name)
   const facts: Fact[] = [
     {
       term: 'Sent by your browser',
@@ -112,7 +117,7 @@ function csrfCookie(input: CookieInput): CookieView {
       why: 'A new secret is made whenever a page with a form needs one.',
     },
   ]
-  return { name: 'csrf', purpose: 'the CSRF secret', hasCome, facts }
+  return { name, purpose: 'the CSRF secret', hasCome, facts }
 }
 
 /** The shop's two cookies, as this browser holds them and as the server sends them. */

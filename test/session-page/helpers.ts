@@ -3,8 +3,8 @@ import type { Database } from '../../src/db/client.ts'
 
 const decode = (text: string) => text.replaceAll('&#39;', "'").replaceAll('&quot;', '"').replaceAll('&amp;', '&')
 
-/** Where each part of the page starts: the sid and csrf cookies, and the server's side. */
-const ANCHORS = { sid: '<code>sid</code>:', csrf: '<code>csrf</code>:', server: 'id="server-side"' } as const
+/** Where each part of the page starts: the sid and csrf cookies (`__Host-` in production), and the server's side. */
+const ANCHORS = { sid: 'sid</code>:', csrf: 'csrf</code>:', server: 'id="server-side"' } as const
 
 export type Part = keyof typeof ANCHORS
 
