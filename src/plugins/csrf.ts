@@ -51,8 +51,9 @@ class CsrfGuard {
 
   isValid(request: FastifyRequest): boolean {
     const cookie = this.cookieOf(request)
-    const body = request.body as { _csrf?: unknown } | undefined
-    const token = body?._csrf ?? request.headers['x-csrf-token']
+    // A JSON POST (the passkey pages' scripts) carries its token in X-CSRF-Token, a form in its `_csrf` field.
+    const isJson = request.headers['content-type']?.startsWith('application/json') === true
+    const token = isJson ? request.headers['x-csrf-token'] : (request.body as { _csrf?: unknown } | undefined)?._csrf
     if (cookie === null || typeof token !== 'string') return false
     const binding = bindingOf(request.session, cookie)
     return this.#tokens.some((tokens) => tokens.verify(cookie.secret, token, binding))

@@ -2,10 +2,17 @@
 // others" gets no usable session, even when its session is written after that change committed.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { createAccount, createFileDatabase, PASSWORD, sessionIdOf, signIn, uniqueEmail } from '../helpers/accounts.ts'
+import {
+  addToCart,
+  createAccount,
+  createFileDatabase,
+  PASSWORD,
+  sessionIdOf,
+  signIn,
+  uniqueEmail,
+} from '../helpers/accounts.ts'
 import { startVisit } from '../helpers/app.ts'
 import { holdRowLock, untilSomeoneWaitsForALock } from '../helpers/locks.ts'
-import { addToCart } from '../helpers/shopper.ts'
 import { findForm, Visitor } from '../helpers/visitor.ts'
 
 const databaseUrl = await createFileDatabase()

@@ -2,9 +2,8 @@
 // be kept by a shared cache.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { createAccount, createFileDatabase, signIn, uniqueEmail } from '../helpers/accounts.ts'
+import { addToCart, createAccount, createFileDatabase, signIn, uniqueEmail } from '../helpers/accounts.ts'
 import { startVisit } from '../helpers/app.ts'
-import { addToCart } from '../helpers/shopper.ts'
 
 const databaseUrl = await createFileDatabase()
 

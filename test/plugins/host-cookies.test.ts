@@ -7,7 +7,13 @@ import { startVisit, TEST_SECRET } from '../helpers/app.ts'
 
 const databaseUrl = await createFileDatabase()
 
-const PRODUCTION = { NODE_ENV: 'production', SESSION_SECRET: TEST_SECRET, TRUST_PROXY: '1' }
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  SESSION_SECRET: TEST_SECRET,
+  TRUST_PROXY: '1',
+  MAIL_URL: 'smtp://127.0.0.1:9',
+  PUBLIC_URL: 'https://shop.example.com',
+}
 // Behind the load balancer that ends TLS.
 const HTTPS = { 'x-forwarded-proto': 'https' }
 

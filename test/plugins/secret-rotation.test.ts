@@ -5,17 +5,16 @@ import { test } from 'node:test'
 import { Signer } from '@fastify/cookie'
 import { keysFor } from '../../src/plugins/secrets.ts'
 import {
+  addToCart,
   cookieSessionIdOf,
   createAccount,
   createFileDatabase,
   PASSWORD,
-  setCookieOf,
-  signedInEmailOf,
   signIn,
   uniqueEmail,
 } from '../helpers/accounts.ts'
 import { startApp, startVisit } from '../helpers/app.ts'
-import { addToCart, headerCount } from '../helpers/shopper.ts'
+import { headerCount, setCookieOf, signedInEmailOf } from '../helpers/pages.ts'
 import { findForm, Visitor } from '../helpers/visitor.ts'
 
 const databaseUrl = await createFileDatabase()

@@ -7,11 +7,11 @@ import {
   createAccount,
   createFileDatabase,
   sessionIdOf,
-  signedInEmailOf,
   signIn,
   uniqueEmail,
 } from '../helpers/accounts.ts'
 import { startVisit } from '../helpers/app.ts'
+import { signedInEmailOf } from '../helpers/pages.ts'
 import { Visitor } from '../helpers/visitor.ts'
 
 const databaseUrl = await createFileDatabase()
@@ -40,7 +40,7 @@ test('no value in a copy of the Session table, sent as the session cookie raw or
   await createAccount(visit.db, email)
   await signIn(visit, email, undefined, { remember: true })
   const guest = new Visitor(visit.app)
-  await addToCart(guest)
+  await addToCart(guest, 1)
   const copy = await visit.db.prisma.session.findMany()
   const values = [...new Set(copy.flatMap(textsOf))]
   assert.ok(values.length >= 4, 'the copy has ids, public ids and data to try')
@@ -61,7 +61,7 @@ test('no value in a copy of the Session table, sent as the session cookie raw or
 
 test("a guest's cart lines refer to the hashed id", async (t) => {
   const visit = await startVisit(t, { databaseUrl })
-  await addToCart(visit)
+  await addToCart(visit, 1)
   const lines = await visit.db.prisma.cartItem.findMany({ where: { sessionId: sessionIdOf(visit) } })
   assert.equal(lines.length, 1)
   assert.equal(await visit.db.prisma.cartItem.count({ where: { sessionId: cookieSessionIdOf(visit) } }), 0)

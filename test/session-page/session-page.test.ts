@@ -9,7 +9,6 @@ import {
   createAccount,
   createFileDatabase,
   PASSWORD,
-  sessionIdOf,
   signIn,
   uniqueEmail,
 } from '../helpers/accounts.ts'
