@@ -142,18 +142,22 @@ export async function getCart(db: Database, owner: CartOwner): Promise<Cart> {
 
 /**
  * At sign-in, the guest's lines move into the account's cart (quantities add up, capped at 99) and the guest
- * session ends, its lines with it (ON DELETE CASCADE): one statement, so nothing is counted twice. The guest
- * session is locked first, so an add to it at this moment either lands before and is moved, or waits and
- * then finds the session gone (see lockedOwner): never a line deleted with the session unseen.
+ * session ends, its lines with it (ON DELETE CASCADE). The guest session is locked by a statement of its own
+ * first: an add to it at this moment either commits before the lock is granted, or waits and then finds the
+ * session gone (see lockedOwner). The move must come in a second statement: under READ COMMITTED a statement
+ * sees the rows committed when it began, so a move in the locking statement would miss the line of an add
+ * that committed while it waited for the lock, and the cascade would then delete that line unseen.
  */
 export async function mergeGuestCart(db: Database, guestSessionId: string, userId: number): Promise<void> {
-  await db.sql.execute(Prisma.sql`
-    WITH guest AS (SELECT id FROM "Session" WHERE id = ${guestSessionId} FOR UPDATE),
-    moved AS (
-      INSERT INTO "CartItem" ("userId", "productId", quantity)
-      SELECT ${userId}, c."productId", c.quantity FROM "CartItem" c JOIN guest ON c."sessionId" = guest.id
-      ON CONFLICT ("userId", "productId")
-      DO UPDATE SET quantity = LEAST(${MAX_QUANTITY}, "CartItem".quantity + EXCLUDED.quantity)
-    )
-    DELETE FROM "Session" WHERE id IN (SELECT id FROM guest)`)
+  await db.prisma.$transaction([
+    db.prisma.$executeRaw`SELECT id FROM "Session" WHERE id = ${guestSessionId} FOR UPDATE`,
+    db.prisma.$executeRaw`
+      WITH moved AS (
+        INSERT INTO "CartItem" ("userId", "productId", quantity)
+        SELECT ${userId}, "productId", quantity FROM "CartItem" WHERE "sessionId" = ${guestSessionId}
+        ON CONFLICT ("userId", "productId")
+        DO UPDATE SET quantity = LEAST(${MAX_QUANTITY}, "CartItem".quantity + EXCLUDED.quantity)
+      )
+      DELETE FROM "Session" WHERE id = ${guestSessionId}`,
+  ])
 }

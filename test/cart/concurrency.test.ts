@@ -6,6 +6,7 @@ import { createUser } from '../../src/auth/users.ts'
 import type { Database } from '../../src/db/client.ts'
 import { addToCart, PASSWORD, signUpAndIn } from '../helpers/accounts.ts'
 import { startVisit } from '../helpers/app.ts'
+import { untilSomeoneWaitsForALock } from '../helpers/locks.ts'
 import { cartRows, onlySessionId, product } from '../helpers/shop-data.ts'
 import { findForm, type Visitor } from '../helpers/visitor.ts'
 
@@ -116,13 +117,12 @@ test('an add that finds its guest session ended while it waited answers 409 with
   const _csrf = await visit.csrfToken()
   // Do what a sign-in's merge does: lock the guest session, let the add queue behind it, then end the session.
   const merge = new pg.Client({ connectionString: visit.config.databaseUrl })
-  const observer = new pg.Client({ connectionString: visit.config.databaseUrl })
-  await Promise.all([merge.connect(), observer.connect()])
+  await merge.connect()
   try {
     await merge.query('BEGIN')
     await merge.query('SELECT id FROM "Session" WHERE id = $1 FOR UPDATE', [owner.sessionId])
     const pending = visit.post('/cart/items', { _csrf, productId: String(mug.id) })
-    await untilSomeoneWaitsForALock(observer)
+    await untilSomeoneWaitsForALock(visit.config.databaseUrl)
     await merge.query('DELETE FROM "Session" WHERE id = $1', [owner.sessionId])
     await merge.query('COMMIT')
     const res = await pending
@@ -130,16 +130,34 @@ test('an add that finds its guest session ended while it waited answers 409 with
     assert.match(res.body, /Your cart has just moved/)
     assert.equal(await visit.db.prisma.cartItem.count({ where: { productId: mug.id } }), 0)
   } finally {
-    await Promise.all([merge.end(), observer.end()])
+    await merge.end()
   }
 })
 
-/** Returns once a statement of this database is blocked on a lock (polling, not sleeping). */
-async function untilSomeoneWaitsForALock(observer: pg.Client) {
-  const waiting = `SELECT count(*)::int AS n FROM pg_stat_activity
-    WHERE datname = current_database() AND wait_event_type = 'Lock'`
-  for (let attempt = 0; attempt < 10_000; attempt++) {
-    if ((await observer.query<{ n: number }>(waiting)).rows[0]?.n !== 0) return
+test('an add that commits while a sign-in waits for the guest session is moved to the account, not lost', async (t) => {
+  const visit = await startVisit(t)
+  const user = await createUser(visit.db, 'bea@example.test', PASSWORD)
+  assert.ok(user)
+  const owner = await guestWithSession(visit, visit.db)
+  const mug = await product(visit.db, 'camp-mug')
+  const loginForm = findForm((await visit.get('/login')).body, '/login')
+  assert.ok(loginForm)
+  // An add in flight: its line written, not yet committed, the guest session held by its foreign key.
+  const add = new pg.Client({ connectionString: visit.config.databaseUrl })
+  await add.connect()
+  try {
+    await add.query('BEGIN')
+    await add.query('INSERT INTO "CartItem" ("sessionId", "productId", quantity) VALUES ($1, $2, 1)', [
+      owner.sessionId,
+      mug.id,
+    ])
+    const signIn = visit.post('/login', { ...loginForm.fields, email: 'bea@example.test', password: PASSWORD })
+    await untilSomeoneWaitsForALock(visit.config.databaseUrl)
+    await add.query('COMMIT')
+    assert.equal((await signIn).statusCode, 303)
+  } finally {
+    await add.end()
   }
-  throw new Error('no statement ever waited for the lock')
-}
+  const candle = await product(visit.db, 'soy-candle')
+  assert.deepEqual(await cartRows(visit.db, { userId: user.id }), { [candle.id]: 1, [mug.id]: 1 })
+})

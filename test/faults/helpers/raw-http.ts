@@ -9,7 +9,8 @@ export function headSize(request: RawRequest): number {
   return request.target.length + request.headers.reduce((sum, [name, value]) => sum + name.length + value.length + 4, 0)
 }
 
-export type RawResponse = { status: number; headers: Map<string, string>; body: string }
+/** `headers` keeps the last of a repeated header; `setCookies` every Set-Cookie line, in order. */
+export type RawResponse = { status: number; headers: Map<string, string>; setCookies: string[]; body: string }
 
 /**
  * What is wrong with an answer of the shop's to bad input, or null: it must be under 500 and carry the
@@ -64,12 +65,14 @@ function parseResponse(raw: Buffer): RawResponse {
   const headEnd = raw.indexOf('\r\n\r\n')
   if (headEnd < 0) throw new Error(`not an HTTP response: ${JSON.stringify(raw.toString('latin1').slice(0, 200))}`)
   const [statusLine = '', ...lines] = raw.subarray(0, headEnd).toString('latin1').split('\r\n')
-  const headers = new Map(
-    lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
+  const fields = lines.map(
+    (line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()] as const,
   )
+  const headers = new Map(fields)
+  const setCookies = fields.filter(([name]) => name === 'set-cookie').map(([, value]) => value)
   const rest = raw.subarray(headEnd + 4)
   const body = headers.get('transfer-encoding') === 'chunked' ? unchunk(rest) : rest
-  return { status: Number(statusLine.split(' ')[1]), headers, body: body.toString('utf8') }
+  return { status: Number(statusLine.split(' ')[1]), headers, setCookies, body: body.toString('utf8') }
 }
 
 function unchunk(raw: Buffer): Buffer {
