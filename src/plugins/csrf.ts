@@ -67,9 +67,11 @@ class CsrfGuard {
   /** On send: a cookie signed with a retiring secret is signed again; a used guest binding is replaced. */
   settle(request: FastifyRequest, reply: FastifyReply): void {
     const session = request.session as RequestSession | null | undefined
+    // The store could not load it (the database is down): @fastify/session leaves a bare object; nothing changed.
+    if (session !== null && typeof session?.isSaved !== 'function') return
     // A session began (its tokens now have their own binding) or ended: the next guest session must not share
     // a binding with one before it, or an old page's token would work in it.
-    const isSpent = session === null || (session?.isSaved() === true && session.stored === undefined)
+    const isSpent = session === null || (session.isSaved() && session.stored === undefined)
     const cookie = isSpent || this.#tokens.length > 1 ? this.cookieOf(request) : null
     if (cookie === null) return
     if (isSpent) this.issue(request, reply, cookie.secret)
