@@ -16,8 +16,7 @@ export async function cartOwnerForChange(request: FastifyRequest): Promise<CartO
   const owner = cartOwnerOf(request)
   if (owner !== null) return owner
   const { session } = request
-  // The forms this guest opened before the session began must keep working in it (see plugins/csrf.ts).
-  session.csrfBinding = request.server.csrf.guestBindingOf(request)
+  request.server.csrf.carryGuestBinding(request)
   await session.save()
   return { sessionId: sessionRowId(session) }
 }

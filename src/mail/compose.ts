@@ -36,6 +36,6 @@ export function mailComposer(publicUrl: string): ComposeMail {
     })
     const match = /^Subject: (.+)\r?\n\r?\n([\s\S]*)$/.exec(rendered)
     if (match === null) throw new Error(`views/mail/${template}.eta must start with "Subject: ..." and a blank line`)
-    return { to, subject: (match[1] as string).trim(), text: (match[2] as string).trimEnd() + '\n' }
+    return { to, subject: (match[1] as string).trim(), text: `${(match[2] as string).trimEnd()}\n` }
   }
 }

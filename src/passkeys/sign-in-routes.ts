@@ -37,6 +37,8 @@ export async function passkeySignInRoutes(
   }
 
   app.post('/login/passkey/options', async (request) => {
+    // The challenge starts a guest's session; the sign-in page's token must still be good for the answer.
+    app.csrf.carryGuestBinding(request)
     return authenticationOptions(rp, request.session, 'sign-in', [], app.clock.now())
   })
 

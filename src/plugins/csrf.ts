@@ -59,9 +59,14 @@ class CsrfGuard {
     return this.#tokens.some((tokens) => tokens.verify(cookie.secret, token, binding))
   }
 
-  /** The guest binding a session starting now takes over, so that forms opened before it keep working. */
-  guestBindingOf(request: FastifyRequest): string | undefined {
-    return this.cookieOf(request)?.guestBinding
+  /**
+   * Call before a guest's session is first stored: the session takes over the cookie's guest binding, so the
+   * forms this guest opened before it began (their tokens bound to the cookie) keep working in it.
+   */
+  carryGuestBinding(request: FastifyRequest): void {
+    const { session } = request
+    if (session.userId !== undefined || session.stored !== undefined || session.isSaved()) return
+    session.csrfBinding = this.cookieOf(request)?.guestBinding
   }
 
   /** On send: a cookie signed with a retiring secret is signed again; a used guest binding is replaced. */
