@@ -100,3 +100,24 @@ export async function disableTwoFactor(
     return true
   })
 }
+
+/**
+ * Seals again with SESSION_SECRET's key every secret that only a retiring one opens (run at start-up while
+ * SESSION_SECRET_PREVIOUS is set), so that dropping a retired secret loses nobody's second factor.
+ */
+export async function resealSecrets(db: Database, keys: SecretKeys): Promise<number> {
+  if (keys.length < 2) return 0
+  const rows = await db.prisma.twoFactor.findMany({ select: { userId: true, secretEncrypted: true } })
+  let resealed = 0
+  for (const { userId, secretEncrypted } of rows) {
+    const opened = openSecret(keys, userId, secretEncrypted)
+    if (!opened?.isSealedWithRetiringKey) continue
+    // Only the value read: another instance starting at the same moment does the same work, not other work.
+    const { count } = await db.prisma.twoFactor.updateMany({
+      where: { userId, secretEncrypted },
+      data: { secretEncrypted: sealSecret(keys, userId, opened.secret) },
+    })
+    resealed += count
+  }
+  return resealed
+}
