@@ -36,7 +36,13 @@ export async function twoFactorRoutes(app: FastifyInstance, options: { keys: Sec
   /** The set-up page: the QR code, the secret as text, and the form for the first code. */
   async function setupPage(reply: FastifyReply, secret: string, email: string, status = 200, error?: string) {
     const uri = provisioningUri(secret, email)
-    const page = { title: 'Set up two-factor sign-in', secret, qrCode: await qrCodeImage(uri), errors: { code: error } }
+    const page = {
+      title: 'Set up two-factor sign-in',
+      secret,
+      uri,
+      qrCode: await qrCodeImage(uri),
+      errors: { code: error },
+    }
     return reply.code(status).viewAsync('account/two-factor-setup', page)
   }
 

@@ -34,6 +34,10 @@ test('set-up shows a QR code (an SVG image) and the secret as text, and nothing 
   const { setup, secret } = await setUp(visit)
   assert.match(setup.body, /<img class="qr-code" src="data:image\/svg\+xml;base64,[A-Za-z0-9+/=]+"/)
   assert.ok(secret.length >= 32, 'a 160-bit secret')
+  const uri = /href="(otpauth:[^"]+)"/.exec(setup.body)?.[1]?.replaceAll('&amp;', '&') ?? ''
+  const params = new URL(uri).searchParams
+  assert.equal(params.get('secret'), secret)
+  assert.deepEqual([params.get('algorithm'), params.get('digits'), params.get('period')], ['SHA1', '6', '30'])
   assert.match((await visit.get('/account/two-factor')).body, /Two-factor sign-in is off/)
 })
 
