@@ -133,6 +133,23 @@ test('a recovery code signs in once, then is spent', async (t) => {
   assert.equal((await other.submit('/login/two-factor', { code: recoveryCode })).statusCode, 401)
 })
 
+test('two sessions racing with one recovery code: exactly one is signed in', async (t) => {
+  const { browser, email, recoveryCodes, app, user } = await accountWithTwoFactor(t)
+  const [recoveryCode] = recoveryCodes as [string]
+  const other = new Visitor(app)
+  await passwordStep(browser, email)
+  await passwordStep(other, email)
+  const forms = await Promise.all(
+    [browser, other].map(async (visitor) => ({ visitor, _csrf: await visitor.csrfToken('/login/two-factor') })),
+  )
+  const lock = await holdRowLock(databaseUrl, 'SELECT 1 FROM "RecoveryCode" WHERE "userId" = $1', [user.id])
+  const answers = forms.map(({ visitor, _csrf }) => visitor.post('/login/two-factor', { _csrf, code: recoveryCode }))
+  await untilSomeoneWaitsForALock(databaseUrl, 2)
+  await lock.release()
+  const statuses = (await Promise.all(answers)).map((res) => res.statusCode).sort()
+  assert.deepEqual(statuses, [303, 401])
+})
+
 test('the pending sign-in is refused by every signed-in page and by checkout', async (t) => {
   const { browser, email, db, user } = await accountWithTwoFactor(t)
   await passwordStep(browser, email)
