@@ -63,8 +63,8 @@ export async function twoFactorSignInRoutes(
     }
     const { isRemembered, next, credentialVersion } = pending
     request.session.pendingSignIn = undefined
-    // The version read with the password hash, not now: a password change since then ends this sign-in too.
     const signIn = { isRemembered, next, rememberMaxSeconds: options.rememberMaxSeconds }
+    // The version read with the password hash, not now: a password change since then ends this sign-in too.
     return completeSignIn(request, reply, { ...user, credentialVersion }, signIn)
   })
 }
