@@ -51,6 +51,13 @@ async function photographAt(browser: Browser, baseURL: string, width: string): P
   await shoot(page, `${width}-order`)
   await page.goto('/account/sessions')
   await shoot(page, `${width}-sessions`)
+  await page.goto('/account/passkeys')
+  await shoot(page, `${width}-passkeys`)
+  // Right after registering, so confirmed: the set-up page with its QR code and key.
+  await page.goto('/account/two-factor')
+  await page.getByRole('button', { name: 'Set up two-factor sign-in' }).click()
+  await page.getByRole('img', { name: /QR code/ }).waitFor()
+  await shoot(page, `${width}-two-factor-setup`)
   await addToCart(page, 'Canvas Tote Bag')
   await page.goto('/session')
   await shoot(page, `${width}-session`)

@@ -25,6 +25,7 @@ import { csrfPlugin } from './plugins/csrf.ts'
 import { errorsPlugin, sendClientError, sendFrameworkError } from './plugins/errors.ts'
 import { housekeepingPlugin } from './plugins/housekeeping.ts'
 import { fillPageContext } from './plugins/page-context.ts'
+import { keysFor } from './plugins/secrets.ts'
 import { securityHeaders, securityHeadersPlugin } from './plugins/security-headers.ts'
 import { sessionPlugin } from './plugins/session.ts'
 import { staticPlugin } from './plugins/static.ts'
@@ -33,6 +34,8 @@ import { OneLinePerRequest } from './request-log.ts'
 import { originFormOf } from './request-target.ts'
 import { sessionPageRoutes } from './session-page/routes.ts'
 import { type Clock, systemClock } from './shared/clock.ts'
+import { twoFactorRoutes } from './two-factor/routes.ts'
+import { twoFactorSignInRoutes } from './two-factor/sign-in-routes.ts'
 
 export type AppConfig = Config & { databaseUrl: string; sessionSecret: string }
 
@@ -112,6 +115,13 @@ export async function buildApp(config: AppConfig, options: AppOptions = {}): Pro
     await pages.register(deleteAccountRoutes, { confirmSeconds })
     await pages.register(passkeyRoutes, { rp, confirmSeconds })
     await pages.register(passkeySignInRoutes, { rp, rememberMaxSeconds: config.session.rememberMaxSeconds })
+    // The TOTP secrets are sealed with a key of their own from the session secrets (two-factor/secret-box.ts).
+    const twoFactorKeys = keysFor(secrets, 'two-factor secret')
+    await pages.register(twoFactorRoutes, { keys: twoFactorKeys, confirmSeconds })
+    await pages.register(twoFactorSignInRoutes, {
+      keys: twoFactorKeys,
+      rememberMaxSeconds: config.session.rememberMaxSeconds,
+    })
     await pages.register(cartRoutes)
     await pages.register(orderRoutes)
     await pages.register(sessionPageRoutes, { lifetimes: config.session, isSecureCookie })

@@ -1,5 +1,5 @@
 // Everything `npm start` does before the app can be built: find or start the database, migrate it,
-// seed the catalog once, and settle the session secret.
+// seed the catalog once, settle the session secret, and seal two-factor secrets with the current one.
 import path from 'node:path'
 import type { AppConfig } from './app.ts'
 import { seedCatalog } from './catalog/seed.ts'
@@ -8,6 +8,8 @@ import { openDatabase } from './db/client.ts'
 import { ensureDatabase, startEmbeddedPostgres } from './db/embedded.ts'
 import { migrate } from './db/migrate.ts'
 import { localDataDir, readOrCreateSessionSecret } from './local-data.ts'
+import { keysFor } from './plugins/secrets.ts'
+import { resealSecrets } from './two-factor/two-factor.ts'
 
 export type Booted = { config: AppConfig; stopDatabase: () => Promise<void> }
 
@@ -35,6 +37,9 @@ export async function boot(config: Config, log: (line: string) => void): Promise
   try {
     const seeded = await seedCatalog(db)
     if (seeded > 0) log(`seeded ${seeded} demo products`)
+    const twoFactorKeys = keysFor([sessionSecret, ...config.previousSessionSecrets], 'two-factor secret')
+    const resealed = await resealSecrets(db, twoFactorKeys)
+    if (resealed > 0) log(`sealed ${resealed} two-factor secrets again with SESSION_SECRET`)
   } finally {
     await db.close()
   }

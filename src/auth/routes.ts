@@ -4,9 +4,10 @@ import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { emailField, newPasswordField, passwordField, signInEmailField } from '../forms/fields.ts'
 import { parseForm } from '../forms/parse.ts'
-import { safeNextPath } from './next-path.ts'
+import { startSecondStep } from '../two-factor/sign-in-routes.ts'
+import { isTwoFactorOn } from '../two-factor/two-factor.ts'
 import { verifyPassword } from './passwords.ts'
-import { endCurrentSession, startSignedInSession } from './session.ts'
+import { completeSignIn, endCurrentSession, startSignedInSession } from './session.ts'
 import { reserveSignup, tooManySignupsMessage } from './signup-throttle.ts'
 import { clearFailures, reserveAttempt, tooManyAttemptsMessage } from './throttle.ts'
 import { createUser, findUserByEmail } from './users.ts'
@@ -87,11 +88,14 @@ export async function authRoutes(app: FastifyInstance, options: AuthOptions) {
       return reply.code(401).viewAsync('auth/login', { title: 'Sign in', values, errors: { form: error } })
     }
     // Independent of each other, so in the same round trip.
-    await Promise.all([
+    const [, hasSecondStep] = await Promise.all([
       clearFailures(app.db, keys, reservation),
-      startSignedInSession(request, user, { isRemembered, rememberMaxSeconds }),
+      isTwoFactorOn(app.db, user.id),
     ])
-    return reply.redirect(safeNextPath(next), 303)
+    const signIn = { isRemembered, next, rememberMaxSeconds }
+    // With two-factor on, a right password is not yet a sign-in: the code comes next (src/two-factor/).
+    if (hasSecondStep) return startSecondStep(request, reply, user, signIn)
+    return completeSignIn(request, reply, user, signIn)
   })
 
   app.post('/logout', async (request, reply) => {

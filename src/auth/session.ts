@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { mergeGuestCart } from '../cart/cart.ts'
 import { markConfirmed } from '../confirm/confirm.ts'
 import { sessionRowId } from '../plugins/session-ids.ts'
+import { safeNextPath } from './next-path.ts'
 import type { User } from './users.ts'
 
 export async function startSignedInSession(
@@ -27,6 +28,17 @@ export async function startSignedInSession(
   // browser. Set either way: regenerate() carries the old cookie's settings over, a remembered Expires included.
   // Date.now(), not the app's clock: @fastify/session checks this Expires against Date.now() itself.
   signedIn.cookie.expires = options.isRemembered ? new Date(Date.now() + options.rememberMaxSeconds * 1000) : null
+}
+
+export type SignInOptions = { isRemembered: boolean; next: string; rememberMaxSeconds: number }
+
+/**
+ * The end of a sign-in that began with the password: at once, or after the second step (src/two-factor/). The
+ * signed-in session (a new id, the guest cart merged, confirmed), then 303 to `next` when it is a local path.
+ */
+export async function completeSignIn(request: FastifyRequest, reply: FastifyReply, user: User, options: SignInOptions) {
+  await startSignedInSession(request, user, options)
+  return reply.redirect(safeNextPath(options.next), 303)
 }
 
 /** Deletes the session on the server and clears the cookie; the next request starts with no session. */

@@ -106,6 +106,11 @@ export async function clearFailures(db: Database, keys: ThrottleKeys, reservatio
   })
 }
 
+/** A right second step (src/two-factor/): the key's failures are forgotten, and this attempt was no failure. */
+export async function clearKeyFailures(db: Database, key: string, reservation: { ids: number[] }): Promise<void> {
+  await db.prisma.loginFailure.deleteMany({ where: { OR: [{ key }, { id: { in: reservation.ids } }] } })
+}
+
 export async function sweepLoginFailures(db: Database, clock: Clock): Promise<number> {
   const windowStart = new Date(clock.now().getTime() - THROTTLE_WINDOW_SECONDS * 1000)
   const { count } = await db.prisma.loginFailure.deleteMany({ where: { failedAt: { lte: windowStart } } })

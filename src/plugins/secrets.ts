@@ -3,7 +3,7 @@
 // that, under a shared key, is also the signature of a `sid` cookie.
 import { hkdfSync } from 'node:crypto'
 
-export type KeyUse = 'session cookie' | 'csrf cookie' | 'csrf token'
+export type KeyUse = 'session cookie' | 'csrf cookie' | 'csrf token' | 'two-factor secret'
 
 /**
  * The key of `use` for each secret, in the order given: SESSION_SECRET first (it signs), then the retiring

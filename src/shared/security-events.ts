@@ -4,7 +4,15 @@ import type { FastifyRequest } from 'fastify'
 import { describeBrowser } from '../account/sessions.ts'
 import type { Prisma } from '../generated/prisma/client.ts'
 
-export type SecurityEventKind = 'passkey-added' | 'passkey-removed' | 'email-changed' | 'signed-in-passkey'
+export type SecurityEventKind =
+  | 'passkey-added'
+  | 'passkey-removed'
+  | 'email-changed'
+  | 'signed-in-passkey'
+  | 'two-factor-enabled'
+  | 'two-factor-disabled'
+  | 'recovery-codes-replaced'
+  | 'recovery-code-used'
 
 /** The browser and address a request came from, as an event records them. */
 export type SeenFrom = { browser: string; ip: string }
