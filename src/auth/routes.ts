@@ -87,15 +87,15 @@ export async function authRoutes(app: FastifyInstance, options: AuthOptions) {
       const error = 'That email and password do not match an account.'
       return reply.code(401).viewAsync('auth/login', { title: 'Sign in', values, errors: { form: error } })
     }
-    // Independent of each other, so in the same round trip.
-    const [, hasSecondStep] = await Promise.all([
-      clearFailures(app.db, keys, reservation),
-      isTwoFactorOn(app.db, user.id),
-    ])
     const signIn = { isRemembered, next, rememberMaxSeconds }
     // With two-factor on, a right password is not yet a sign-in: the code comes next (src/two-factor/).
-    if (hasSecondStep) return startSecondStep(request, reply, user, signIn)
-    return completeSignIn(request, reply, user, signIn)
+    const signInOrSecondStep = async () =>
+      (await isTwoFactorOn(app.db, user.id))
+        ? startSecondStep(request, reply, user, signIn)
+        : completeSignIn(request, reply, user, signIn)
+    // Clearing the failures is independent of the rest, so it runs beside it.
+    const [, answer] = await Promise.all([clearFailures(app.db, keys, reservation), signInOrSecondStep()])
+    return answer
   })
 
   app.post('/logout', async (request, reply) => {

@@ -2,21 +2,16 @@
 // followed; a taken address is 409; a link works once.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { createAccount, createFileDatabase, signIn, uniqueEmail } from '../helpers/accounts.ts'
-import { startVisit } from '../helpers/app.ts'
+import { createAccount, createFileDatabase, signIn, startSignedInVisit, uniqueEmail } from '../helpers/accounts.ts'
+import type { startVisit } from '../helpers/app.ts'
 import { flashOf, signedInEmailOf } from '../helpers/pages.ts'
 import { Visitor } from '../helpers/visitor.ts'
 
 const databaseUrl = await createFileDatabase()
 const CONFIRM_SECONDS = 60
 
-async function signedIn(t: Parameters<typeof startVisit>[0]) {
-  const visit = await startVisit(t, { databaseUrl, env: { CONFIRM_SECONDS: String(CONFIRM_SECONDS) } })
-  const email = uniqueEmail()
-  const user = await createAccount(visit.db, email)
-  await signIn(visit, email)
-  return Object.assign(visit, { email, user })
-}
+const signedIn = (t: Parameters<typeof startVisit>[0]) =>
+  startSignedInVisit(t, { databaseUrl, confirmSeconds: CONFIRM_SECONDS })
 
 type Db = Awaited<ReturnType<typeof signedIn>>['db']
 

@@ -2,19 +2,14 @@
 // while it is fresh; the confirm form is counted by the sign-in throttle.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { createAccount, createFileDatabase, PASSWORD, signIn, uniqueEmail } from '../helpers/accounts.ts'
-import { startVisit } from '../helpers/app.ts'
+import { createFileDatabase, PASSWORD, startSignedInVisit } from '../helpers/accounts.ts'
+import type { startVisit } from '../helpers/app.ts'
 
 const databaseUrl = await createFileDatabase()
 const CONFIRM_SECONDS = 60
 
-async function signedIn(t: Parameters<typeof startVisit>[0]) {
-  const visit = await startVisit(t, { databaseUrl, env: { CONFIRM_SECONDS: String(CONFIRM_SECONDS) } })
-  const email = uniqueEmail()
-  await createAccount(visit.db, email)
-  await signIn(visit, email)
-  return Object.assign(visit, { email })
-}
+const signedIn = (t: Parameters<typeof startVisit>[0]) =>
+  startSignedInVisit(t, { databaseUrl, confirmSeconds: CONFIRM_SECONDS })
 
 const guardedPages = [
   { page: '/account/password', post: '/account/password' },

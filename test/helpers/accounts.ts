@@ -5,6 +5,7 @@ import { after, type TestContext } from 'node:test'
 import { hashPassword } from '../../src/auth/passwords.ts'
 import type { Database } from '../../src/db/client.ts'
 import { hashSessionId } from '../../src/plugins/session-ids.ts'
+import { startVisit } from './app.ts'
 import { createTestDatabase } from './database.ts'
 import { type Fields, findForm, type Visitor } from './visitor.ts'
 
@@ -105,4 +106,20 @@ export function cookieSessionIdOf(visitor: Visitor<unknown>): string | undefined
 export function sessionIdOf(visitor: Visitor<unknown>): string | undefined {
   const id = cookieSessionIdOf(visitor)
   return id === undefined ? undefined : hashSessionId(id)
+}
+
+/**
+ * An app on the file's database with CONFIRM_SECONDS set, and a visitor signed in to a fresh account: the start
+ * of every test of a page that asks to confirm it's you.
+ */
+export async function startSignedInVisit(
+  t: Parameters<typeof startVisit>[0],
+  options: { databaseUrl: string; confirmSeconds: number },
+) {
+  const env = { CONFIRM_SECONDS: String(options.confirmSeconds) }
+  const visit = await startVisit(t, { databaseUrl: options.databaseUrl, env })
+  const email = uniqueEmail()
+  const user = await createAccount(visit.db, email)
+  await signIn(visit, email)
+  return Object.assign(visit, { email, user })
 }

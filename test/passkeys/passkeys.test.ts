@@ -2,7 +2,7 @@
 // confirmation, and only ever the account's own passkeys. The ceremonies themselves run in the browser suite.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { createAccount, createFileDatabase, signIn, uniqueEmail } from '../helpers/accounts.ts'
+import { createAccount, createFileDatabase, startSignedInVisit, uniqueEmail } from '../helpers/accounts.ts'
 import type { TestApp } from '../helpers/app.ts'
 import { startVisit } from '../helpers/app.ts'
 import type { Visitor } from '../helpers/visitor.ts'
@@ -10,13 +10,8 @@ import type { Visitor } from '../helpers/visitor.ts'
 const databaseUrl = await createFileDatabase()
 const CONFIRM_SECONDS = 60
 
-async function signedIn(t: Parameters<typeof startVisit>[0]) {
-  const visit = await startVisit(t, { databaseUrl, env: { CONFIRM_SECONDS: String(CONFIRM_SECONDS) } })
-  const email = uniqueEmail()
-  const user = await createAccount(visit.db, email)
-  await signIn(visit, email)
-  return Object.assign(visit, { email, user })
-}
+const signedIn = (t: Parameters<typeof startVisit>[0]) =>
+  startSignedInVisit(t, { databaseUrl, confirmSeconds: CONFIRM_SECONDS })
 
 function postJson(visit: Visitor & Pick<TestApp, 'app'>, url: string, body: unknown, token: string | undefined) {
   const cookie = [...visit.cookies].map(([name, value]) => `${name}=${value}`).join('; ')

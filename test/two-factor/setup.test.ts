@@ -3,7 +3,7 @@
 // fresh confirmation.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { createAccount, createFileDatabase, signIn, uniqueEmail } from '../helpers/accounts.ts'
+import { createFileDatabase, signIn, startSignedInVisit } from '../helpers/accounts.ts'
 import { startVisit } from '../helpers/app.ts'
 import { flashOf } from '../helpers/pages.ts'
 import { Visitor } from '../helpers/visitor.ts'
@@ -12,13 +12,8 @@ import { recoveryCodesOf, setUp, totpCode, turnOn } from './helpers.ts'
 const databaseUrl = await createFileDatabase()
 const CONFIRM_SECONDS = 120
 
-async function signedIn(t: Parameters<typeof startVisit>[0]) {
-  const visit = await startVisit(t, { databaseUrl, env: { CONFIRM_SECONDS: String(CONFIRM_SECONDS) } })
-  const email = uniqueEmail()
-  const user = await createAccount(visit.db, email)
-  await signIn(visit, email)
-  return Object.assign(visit, { email, user })
-}
+const signedIn = (t: Parameters<typeof startVisit>[0]) =>
+  startSignedInVisit(t, { databaseUrl, confirmSeconds: CONFIRM_SECONDS })
 
 test('the two-factor page says it is off and offers to set it up', async (t) => {
   const visit = await signedIn(t)
