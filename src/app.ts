@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { deleteAccountRoutes } from './account/delete-routes.ts'
 import { emailRoutes } from './account/email-routes.ts'
 import { accountRoutes } from './account/routes.ts'
+import { resetRoutes } from './auth/reset-routes.ts'
 import { authRoutes } from './auth/routes.ts'
 import { cartRoutes } from './cart/routes.ts'
 import { catalogRoutes } from './catalog/routes.ts'
@@ -107,6 +108,10 @@ export async function buildApp(config: AppConfig, options: AppOptions = {}): Pro
     await pages.register(catalogRoutes, { keepGuestPages: config.nodeEnv !== 'development' })
     await pages.register(authRoutes, {
       rememberMaxSeconds: config.session.rememberMaxSeconds,
+      signupLimitPerAddress: config.signupLimitPerAddress,
+    })
+    await pages.register(resetRoutes, {
+      resetTokenSeconds: config.mail.resetTokenSeconds,
       signupLimitPerAddress: config.signupLimitPerAddress,
     })
     await pages.register(accountRoutes, { lifetimes: config.session, confirmSeconds: config.confirmSeconds })

@@ -1,20 +1,13 @@
 // Changing an account's email: a link to the new address proves it is theirs, and nothing changes until it
 // is followed. The old address is told at both steps, so a borrowed session cannot move the account quietly.
 // Each step is one transaction with its mail.
-import { createHash, randomBytes } from 'node:crypto'
 import type { Database } from '../db/client.ts'
 import type { Mail } from '../mail/compose.ts'
 import { enqueueMail } from '../mail/outbox.ts'
+import { issueEmailToken, useEmailToken } from '../shared/email-tokens.ts'
 import { recordSecurityEvent, type SeenFrom } from '../shared/security-events.ts'
 
 const PURPOSE = 'email-change'
-// base64url of 32 random bytes: what a link carries. Anything else is no token of ours and is not looked up.
-const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/
-
-/** Only the SHA-256 of a token is stored: a copy of the table opens nothing. */
-function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex')
-}
 
 export type ChangeMails = {
   /** The link, to the new address. */
@@ -38,21 +31,7 @@ export async function requestEmailChange(
   if (newEmail === user.email) return 'same'
   return db.prisma.$transaction(async (tx) => {
     if ((await tx.user.count({ where: { email: newEmail } })) > 0) return 'taken'
-    await tx.emailToken.updateMany({
-      where: { userId: user.id, purpose: PURPOSE, usedAt: null },
-      data: { usedAt: now },
-    })
-    const token = randomBytes(32).toString('base64url')
-    await tx.emailToken.create({
-      data: {
-        tokenHash: hashToken(token),
-        userId: user.id,
-        purpose: PURPOSE,
-        newEmail,
-        createdAt: now,
-        expiresAt: new Date(now.getTime() + validSeconds * 1000),
-      },
-    })
+    const token = await issueEmailToken(tx, now, { userId: user.id, purpose: PURPOSE, validSeconds, newEmail })
     await enqueueMail(tx, mails.link(`/account/email/${token}`))
     await enqueueMail(tx, mails.asked)
     return 'sent'
@@ -66,8 +45,7 @@ export type ChangeResult =
 
 /**
  * Follows a link: the address changes (and counts as verified), the old address gets a notice and the
- * account an event. The token is checked and used in one statement, so a link works once even when followed
- * twice at the same moment.
+ * account an event. A link works once, even when followed twice at the same moment (useEmailToken).
  */
 export async function applyEmailChange(
   db: Database,
@@ -75,9 +53,8 @@ export async function applyEmailChange(
   now: Date,
   context: { seenFrom: SeenFrom; done: (oldEmail: string, newEmail: string) => Mail },
 ): Promise<ChangeResult> {
-  if (!TOKEN_SHAPE.test(token)) return { outcome: 'bad-link' }
   try {
-    return await followLink(db, hashToken(token), now, context)
+    return await followLink(db, token, now, context)
   } catch (error) {
     // Registered by someone else between our check and the update: the unique index has the last word.
     if ((error as { code?: string }).code === 'P2002') return { outcome: 'taken' }
@@ -87,16 +64,13 @@ export async function applyEmailChange(
 
 function followLink(
   db: Database,
-  tokenHash: string,
+  token: string,
   now: Date,
   context: { seenFrom: SeenFrom; done: (oldEmail: string, newEmail: string) => Mail },
 ): Promise<ChangeResult> {
   return db.prisma.$transaction(async (tx) => {
-    const [used] = await tx.$queryRaw<{ userId: number; newEmail: string | null }[]>`
-      UPDATE "EmailToken" SET "usedAt" = ${now}
-      WHERE "tokenHash" = ${tokenHash} AND purpose = ${PURPOSE} AND "usedAt" IS NULL AND "expiresAt" > ${now}
-      RETURNING "userId", "newEmail"`
-    if (used === undefined || used.newEmail === null) return { outcome: 'bad-link' }
+    const used = await useEmailToken(tx, token, PURPOSE, now)
+    if (used === null || used.newEmail === null) return { outcome: 'bad-link' }
     const { userId, newEmail } = used
     const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true } })
     // Taken since the link was sent: the address is someone else's now, and this link is spent.

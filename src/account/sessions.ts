@@ -59,14 +59,14 @@ export async function findOwnSessionId(db: Database, userId: number, publicId: s
 // Ending sessions wins every race: in the same transaction, any sign-in of the account still in flight is void.
 export async function endSession(db: Database, userId: number, sessionId: string): Promise<void> {
   await db.prisma.$transaction([
-    revokeSignInsInFlight(db, userId),
+    revokeSignInsInFlight(db.prisma, userId),
     db.prisma.session.deleteMany({ where: { id: sessionId, userId } }),
   ])
 }
 
 export async function endOtherSessions(db: Database, userId: number, currentId: string): Promise<number> {
   const [, { count }] = await db.prisma.$transaction([
-    revokeSignInsInFlight(db, userId),
+    revokeSignInsInFlight(db.prisma, userId),
     db.prisma.session.deleteMany({ where: { userId, id: { not: currentId } } }),
   ])
   return count

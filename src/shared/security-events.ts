@@ -5,6 +5,8 @@ import { describeBrowser } from '../account/sessions.ts'
 import type { Prisma } from '../generated/prisma/client.ts'
 
 export type SecurityEventKind =
+  | 'password-changed'
+  | 'password-reset'
   | 'passkey-added'
   | 'passkey-removed'
   | 'email-changed'
