@@ -51,7 +51,14 @@ for (const id of ['999999', 'abc', '0', '-1', '1.5', '99999999999999999999', '%0
 test('product text is escaped, never run as markup', async (t) => {
   const visit = await startVisit(t)
   await visit.db.prisma.product.create({
-    data: { slug: 'x', name: '<script>alert(1)</script>', description: 'd', priceCents: 100, imagePath: '/x.svg', stock: 10 },
+    data: {
+      slug: 'x',
+      name: '<script>alert(1)</script>',
+      description: 'd',
+      priceCents: 100,
+      imagePath: '/x.svg',
+      stock: 10,
+    },
   })
   const res = await visit.get('/')
   assert.doesNotMatch(res.body, /<script>alert\(1\)<\/script>/)
