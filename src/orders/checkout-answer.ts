@@ -4,8 +4,8 @@ import { currentUserId } from '../auth/guard.ts'
 import { renderCart } from '../cart/cart-page.ts'
 import { parseForm } from '../forms/parse.ts'
 import { formatCents } from '../shared/money.ts'
-import { checkoutForm } from './checkout-form.ts'
 import { type CheckoutResult, placeOrder, type ShortLine } from './checkout.ts'
+import { checkoutForm } from './checkout-form.ts'
 
 const EMPTY = 'Your cart is empty: add something before checking out.'
 
