@@ -83,7 +83,7 @@ test('two instances started at the same moment on an empty database both come up
   for (const shop of shops) t.after(() => shop.stop('SIGKILL'))
   await Promise.all(shops.map((shop) => shop.waitUntilHealthy()))
 
-  assert.equal(await db.prisma.product.count(), 12, 'the catalog is seeded once')
+  assert.equal(await db.prisma.product.count(), demoProducts.length, 'the catalog is seeded once')
   const migrations = await readdir(path.resolve(import.meta.dirname, '../../prisma/migrations'), {
     withFileTypes: true,
   })
