@@ -14,8 +14,11 @@ export type CartLine = {
   name: string
   imagePath: string
   unitPriceCents: number
+  /** The price when the line was added, when it is not today's: the cart says "was $X". */
+  wasPriceCents: number | null
   quantity: number
   lineTotalCents: number
+  stock: number
 }
 
 export type Cart = { lines: CartLine[]; totalCents: number; itemCount: number }
@@ -77,12 +80,12 @@ async function writeLine(
   const row = await db.sql.firstRow(
     Prisma.sql`
     WITH owner AS (${lockedOwner(owner)}),
-    product AS (SELECT id FROM "Product" WHERE id = ${productId}),
+    product AS (SELECT id, "priceCents" FROM "Product" WHERE id = ${productId}),
     existing AS (
       SELECT quantity FROM "CartItem" WHERE ${column} = ${value} AND "productId" = ${productId}
     ), upserted AS (
-      INSERT INTO "CartItem" (${column}, "productId", quantity)
-      SELECT owner.id, product.id, ${quantity} FROM owner, product
+      INSERT INTO "CartItem" (${column}, "productId", quantity, "addedPriceCents")
+      SELECT owner.id, product.id, ${quantity}, product."priceCents" FROM owner, product
       ON CONFLICT (${column}, "productId") DO UPDATE SET quantity = ${onConflict}
       RETURNING quantity
     )
@@ -111,23 +114,27 @@ export async function removeItem(db: Database, owner: CartOwner, productId: numb
 
 const decodeCartLine = (row: RawRow): CartLine => {
   const unitPriceCents = int(row, 'unitPriceCents')
+  const addedPriceCents = int(row, 'addedPriceCents')
   const quantity = int(row, 'quantity')
   return {
     productId: int(row, 'productId'),
     name: text(row, 'name'),
     imagePath: text(row, 'imagePath'),
     unitPriceCents,
+    wasPriceCents: addedPriceCents === unitPriceCents ? null : addedPriceCents,
     quantity,
     lineTotalCents: unitPriceCents * quantity,
+    stock: int(row, 'stock'),
   }
 }
 
-/** The cart at today's prices. */
+/** The cart at today's prices, each line with the price it was added at when that differs. */
 export async function getCart(db: Database, owner: CartOwner): Promise<Cart> {
   const { column, value } = ownerColumn(owner)
   const lines = await db.sql.rows(
     Prisma.sql`
-    SELECT p.id AS "productId", p.name, p."imagePath", p."priceCents" AS "unitPriceCents", c.quantity
+    SELECT p.id AS "productId", p.name, p."imagePath", p."priceCents" AS "unitPriceCents", c."addedPriceCents",
+      c.quantity, p.stock
     FROM "CartItem" c JOIN "Product" p ON p.id = c."productId"
     WHERE c.${column} = ${value}
     ORDER BY c.id`,
@@ -153,8 +160,8 @@ export async function mergeGuestCart(db: Database, guestSessionId: string, userI
     db.prisma.$executeRaw`SELECT id FROM "Session" WHERE id = ${guestSessionId} FOR UPDATE`,
     db.prisma.$executeRaw`
       WITH moved AS (
-        INSERT INTO "CartItem" ("userId", "productId", quantity)
-        SELECT ${userId}, "productId", quantity FROM "CartItem" WHERE "sessionId" = ${guestSessionId}
+        INSERT INTO "CartItem" ("userId", "productId", quantity, "addedPriceCents")
+        SELECT ${userId}, "productId", quantity, "addedPriceCents" FROM "CartItem" WHERE "sessionId" = ${guestSessionId}
         ON CONFLICT ("userId", "productId")
         DO UPDATE SET quantity = LEAST(${MAX_QUANTITY}, "CartItem".quantity + EXCLUDED.quantity)
       )

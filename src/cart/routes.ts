@@ -1,14 +1,15 @@
-// The cart pages and its forms, and checkout. Rules live in cart.ts and ../orders/orders.ts.
+// The cart pages and its forms, and checkout. Rules live in cart.ts and ../orders/checkout.ts.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import { currentUserId, requireUser } from '../auth/guard.ts'
+import { requireUser } from '../auth/guard.ts'
 import { safeNextPath } from '../auth/next-path.ts'
 import { findProduct } from '../catalog/products.ts'
 import { parseForm, textField } from '../forms/parse.ts'
-import { checkout } from '../orders/orders.ts'
+import { answerCheckout } from '../orders/checkout-answer.ts'
 import { renderError } from '../plugins/errors.ts'
 import { parseId } from '../shared/ids.ts'
-import { addItem, getCart, MAX_QUANTITY, parseQuantity, type Refusal, removeItem, setQuantity } from './cart.ts'
+import { addItem, MAX_QUANTITY, parseQuantity, type Refusal, removeItem, setQuantity } from './cart.ts'
+import { renderCart } from './cart-page.ts'
 import { cartOwnerForChange, cartOwnerOf } from './owner.ts'
 
 type ProductParams = { productId: string }
@@ -36,12 +37,6 @@ const quantityForm = z.object({ quantity: quantityField(0) })
 const CART_MOVED_ERROR = 'Your cart has just moved (did you sign in in another tab?). Please try again.'
 
 export async function cartRoutes(app: FastifyInstance) {
-  async function renderCart(request: FastifyRequest, reply: FastifyReply, status = 200, error?: string) {
-    const owner = cartOwnerOf(request)
-    const cart = owner === null ? { lines: [], totalCents: 0, itemCount: 0 } : await getCart(app.db, owner)
-    return reply.code(status).viewAsync('cart/index', { title: 'Your cart', cart, error })
-  }
-
   function refuse(request: FastifyRequest, reply: FastifyReply, refusal: Refusal) {
     if (refusal === 'no-such-product') return renderError(reply, 404)
     // A sign-in in another tab moved this session's cart into the account and ended the session meanwhile.
@@ -86,13 +81,7 @@ export async function cartRoutes(app: FastifyInstance) {
     return removeLine(request, reply, product.id)
   })
 
-  app.post('/checkout', { preHandler: requireUser, config: { signInNext: '/cart' } }, async (request, reply) => {
-    const orderId = await checkout(app.db, currentUserId(request))
-    if (orderId === null)
-      return renderCart(request, reply, 400, 'Your cart is empty: add something before checking out.')
-    request.session.flash = 'Thank you! Your order is placed.'
-    return reply.redirect(`/orders/${orderId}`, 303)
-  })
+  app.post('/checkout', { preHandler: requireUser, config: { signInNext: '/cart' } }, answerCheckout)
 }
 
 /** Removes the product's line, if there is one: a double click on Remove is no error. */

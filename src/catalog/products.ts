@@ -1,6 +1,6 @@
 // The catalog: products and their prices, in integer cents.
 import type { Database } from '../db/client.ts'
-import { int, type RawRow, text } from '../db/decode.ts'
+import { int, intOrNull, type RawRow, text } from '../db/decode.ts'
 import { Prisma } from '../generated/prisma/client.ts'
 import { coalesced } from './coalesced.ts'
 
@@ -11,7 +11,16 @@ export type Product = {
   description: string
   priceCents: number
   imagePath: string
+  /**
+   * The stock, only when the pages say it ("Only N left", "Sold out"), else null. Products are compared field
+   * by field to version the catalog (and the guest pages kept per version), so a sale that leaves 900 of 1,000
+   * changes no page and keeps the kept pages, while one that leaves 5 makes every page show it at once.
+   */
+  stockLeft: number | null
 }
+
+/** At this stock or less, the pages say how many are left. */
+export const LOW_STOCK = 5
 
 const decodeProduct = (row: RawRow): Product => ({
   id: int(row, 'id'),
@@ -20,6 +29,7 @@ const decodeProduct = (row: RawRow): Product => ({
   description: text(row, 'description'),
   priceCents: int(row, 'priceCents'),
   imagePath: text(row, 'imagePath'),
+  stockLeft: intOrNull(row, 'stockLeft'),
 })
 
 /** The products as read by one query, and a version that changes whenever they differ from the previous read. */
@@ -35,7 +45,9 @@ function readerOf(db: Database): () => Promise<Catalog> {
     reader = coalesced(async () => {
       // Read on every catalog and product page, so on the direct path (see db/sql.ts).
       const products = await db.sql.rows(
-        Prisma.sql`SELECT id, slug, name, description, "priceCents", "imagePath" FROM "Product" ORDER BY id`,
+        Prisma.sql`SELECT id, slug, name, description, "priceCents", "imagePath",
+          CASE WHEN stock <= ${LOW_STOCK} THEN stock END AS "stockLeft"
+          FROM "Product" ORDER BY id`,
         decodeProduct,
       )
       // The guest pages are kept per version (page-cache.ts); frozen, because one answer is shared by every

@@ -4,11 +4,12 @@ import { demoProducts } from './demo-products.ts'
 
 export async function seedCatalog(db: Database): Promise<number> {
   const { count } = await db.prisma.product.createMany({
-    data: demoProducts.map(([slug, name, priceCents, description]) => ({
+    data: demoProducts.map(([slug, name, priceCents, description, stock]) => ({
       slug,
       name,
       priceCents,
       description,
+      stock,
       imagePath: `/static/images/products/${slug}.svg`,
     })),
     skipDuplicates: true,

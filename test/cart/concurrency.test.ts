@@ -147,10 +147,10 @@ test('an add that commits while a sign-in waits for the guest session is moved t
   await add.connect()
   try {
     await add.query('BEGIN')
-    await add.query('INSERT INTO "CartItem" ("sessionId", "productId", quantity) VALUES ($1, $2, 1)', [
-      owner.sessionId,
-      mug.id,
-    ])
+    await add.query(
+      'INSERT INTO "CartItem" ("sessionId", "productId", quantity, "addedPriceCents") VALUES ($1, $2, 1, $3)',
+      [owner.sessionId, mug.id, mug.priceCents],
+    )
     const signIn = visit.post('/login', { ...loginForm.fields, email: 'bea@example.test', password: PASSWORD })
     await untilSomeoneWaitsForALock(visit.config.databaseUrl)
     await add.query('COMMIT')

@@ -47,7 +47,7 @@ test('a change made through another instance shows on the next page view of this
 test('a product added or deleted shows on the next page view', async (t) => {
   const visit = await startVisit(t)
   const added = await visit.db.prisma.product.create({
-    data: { slug: 'new', name: 'Oak Bookend', description: 'd', priceCents: 1200, imagePath: '/x.svg' },
+    data: { slug: 'new', name: 'Oak Bookend', description: 'd', priceCents: 1200, imagePath: '/x.svg', stock: 10 },
   })
   assert.equal((await visit.get(`/products/${added.id}`)).statusCode, 200)
   assert.match((await visit.get('/')).body, /Oak Bookend/)

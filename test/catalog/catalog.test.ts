@@ -5,12 +5,12 @@ import { seedCatalog } from '../../src/catalog/seed.ts'
 import { startVisit } from '../helpers/app.ts'
 import { findForms } from '../helpers/visitor.ts'
 
-test('the catalog lists every product with its name, price and an add-to-cart form', async (t) => {
+test('the catalog lists every product with its name and price, and an add-to-cart form for every one in stock', async (t) => {
   const visit = await startVisit(t)
   const res = await visit.get('/')
   assert.equal(res.statusCode, 200)
   assert.match(res.headers['content-type'] as string, /text\/html/)
-  const products = await visit.db.prisma.product.findMany()
+  const products = await visit.db.prisma.product.findMany({ where: { stock: { gt: 0 } } })
   assert.ok(products.length >= 12)
   assert.match(res.body, /Canvas Tote Bag/)
   assert.match(res.body, /\$24\.00/)
@@ -51,7 +51,14 @@ for (const id of ['999999', 'abc', '0', '-1', '1.5', '99999999999999999999', '%0
 test('product text is escaped, never run as markup', async (t) => {
   const visit = await startVisit(t)
   await visit.db.prisma.product.create({
-    data: { slug: 'x', name: '<script>alert(1)</script>', description: 'd', priceCents: 100, imagePath: '/x.svg' },
+    data: {
+      slug: 'x',
+      name: '<script>alert(1)</script>',
+      description: 'd',
+      priceCents: 100,
+      imagePath: '/x.svg',
+      stock: 10,
+    },
   })
   const res = await visit.get('/')
   assert.doesNotMatch(res.body, /<script>alert\(1\)<\/script>/)

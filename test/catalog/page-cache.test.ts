@@ -11,6 +11,7 @@ const tote: Product = {
   description: 'd',
   priceCents: 2400,
   imagePath: '/x.svg',
+  stockLeft: null,
 }
 const catalogAt = (version: number, priceCents = 2400): Catalog => ({ version, products: [{ ...tote, priceCents }] })
 

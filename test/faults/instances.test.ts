@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import { readdir } from 'node:fs/promises'
 import path from 'node:path'
 import { test } from 'node:test'
+import { demoProducts } from '../../src/catalog/demo-products.ts'
 import { addToCart, createAccounts, signIn } from '../helpers/accounts.ts'
 import { CookieJar } from '../helpers/cookie-jar.ts'
 import { createTestDatabase } from '../helpers/database.ts'
@@ -82,7 +83,7 @@ test('two instances started at the same moment on an empty database both come up
   for (const shop of shops) t.after(() => shop.stop('SIGKILL'))
   await Promise.all(shops.map((shop) => shop.waitUntilHealthy()))
 
-  assert.equal(await db.prisma.product.count(), 12, 'the catalog is seeded once')
+  assert.equal(await db.prisma.product.count(), demoProducts.length, 'the catalog is seeded once')
   const migrations = await readdir(path.resolve(import.meta.dirname, '../../prisma/migrations'), {
     withFileTypes: true,
   })
@@ -98,6 +99,6 @@ test('two instances started at the same moment on an empty database both come up
   for (const shop of shops) {
     const catalog = await httpVisitor(shop.url).get('/')
     assert.equal(catalog.status, 200)
-    assert.equal(catalog.body.match(/class="product-card"/g)?.length, 12)
+    assert.equal(catalog.body.match(/class="product-card"/g)?.length, demoProducts.length)
   }
 })

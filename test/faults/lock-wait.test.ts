@@ -6,6 +6,7 @@ import pg from 'pg'
 import { createUser } from '../../src/auth/users.ts'
 import { PASSWORD } from '../helpers/accounts.ts'
 import { startVisit } from '../helpers/app.ts'
+import { checkout, openCheckout } from '../helpers/checkout.ts'
 import { LEAK } from './helpers/answers.ts'
 
 test('a checkout held up by a lock is cancelled after the statement timeout and answered 503; once the lock is gone it goes through', async (t) => {
@@ -22,9 +23,9 @@ test('a checkout held up by a lock is cancelled after the statement timeout and 
   try {
     await locker.query('BEGIN')
     await locker.query('SELECT id FROM "CartItem" WHERE "userId" = $1 FOR UPDATE', [user.id])
-    const token = await visit.csrfToken('/cart')
+    const form = await openCheckout(visit)
     const startedAt = performance.now()
-    const held = await visit.post('/checkout', { _csrf: token })
+    const held = await visit.post('/checkout', form)
     waitedMs = performance.now() - startedAt
     assert.equal(held.statusCode, 503)
     assert.match(held.body, /cannot reach its database/)
@@ -34,6 +35,6 @@ test('a checkout held up by a lock is cancelled after the statement timeout and 
   } finally {
     await locker.end()
   }
-  assert.equal((await visit.post('/checkout', { _csrf: await visit.csrfToken('/cart') })).statusCode, 303)
+  assert.equal((await checkout(visit)).statusCode, 303)
   t.diagnostic(`a checkout waiting on a lock was answered 503 after ${Math.round(waitedMs)} ms`)
 })

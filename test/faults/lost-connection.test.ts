@@ -5,6 +5,7 @@ import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Database } from '../../src/db/client.ts'
 import { addToCart, createAccounts, signIn } from '../helpers/accounts.ts'
+import { openCheckout } from '../helpers/checkout.ts'
 import { cartRows, orderedBy, userIdOf } from '../helpers/shop-data.ts'
 import { httpVisitor } from '../helpers/visitor.ts'
 import { LEAK, repeatUntil } from './helpers/answers.ts'
@@ -34,8 +35,9 @@ test('a connection lost in the middle of a checkout makes no order, keeps the ca
   const userId = await userIdOf(db, email)
   const cart = await cartRows(db, { userId })
 
+  const form = await openCheckout(ann)
   const stalled = proxy.stallAfter(/FOR UPDATE/)
-  const checkout = ann.post('/checkout', { _csrf: token })
+  const checkout = ann.post('/checkout', form)
   await stalled
   // PostgreSQL ran the statement and now waits, holding the cart's rows, for a client that will never speak again.
   assert.equal(await abandonedTransactions(db, databaseName), 1)
@@ -50,7 +52,8 @@ test('a connection lost in the middle of a checkout makes no order, keeps the ca
   assert.deepEqual(await cartRows(db, { userId }), cart)
   // The lost transaction still holds the cart's rows; once PostgreSQL ends it, the checkout goes through.
   const retry = await repeatUntil(
-    () => ann.post('/checkout', { _csrf: token }),
+    // The same form: its key waits for the lost transaction's claim to end, then makes the order.
+    () => ann.post('/checkout', form),
     (page) => page.status !== 503,
     UNLOCK_BOUND_MS,
   )

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { addToCart, createAccounts, signIn } from '../helpers/accounts.ts'
+import { openCheckout } from '../helpers/checkout.ts'
 import { headerCount } from '../helpers/pages.ts'
 import { cartRows, userIdOf } from '../helpers/shop-data.ts'
 import { httpVisitor, type Page } from '../helpers/visitor.ts'
@@ -36,6 +37,7 @@ for (const outage of ['refuse', 'blackhole', 'stall'] satisfies Outage[]) {
     // Several pooled connections, so that a stall catches more than one.
     await Promise.all(Array.from({ length: 6 }, () => ann.get('/')))
 
+    const outageCheckout = { ...(await openCheckout(ann)), _csrf: annToken }
     proxy.cut(outage)
     const cutAt = performance.now()
     const anyone = httpVisitor(shop.url)
@@ -52,7 +54,7 @@ for (const outage of ['refuse', 'blackhole', 'stall'] satisfies Outage[]) {
       ['POST /cart/items', () => addToCart(ann, 7, 1, { csrfToken: annToken })],
       ['POST /cart/items (guest)', () => addToCart(guest, 3, 1, { csrfToken: guestToken })],
       ['POST /cart/items/1', () => ann.post('/cart/items/1', { _csrf: annToken, quantity: '9' })],
-      ['POST /checkout', () => ann.post('/checkout', { _csrf: annToken })],
+      ['POST /checkout', () => ann.post('/checkout', outageCheckout)],
       ...Array.from({ length: 6 }, (_, i): [string, () => Promise<Page>] => [
         `GET /products/${i + 1}`,
         () => anyone.get(`/products/${i + 1}`),
@@ -93,7 +95,7 @@ for (const outage of ['refuse', 'blackhole', 'stall'] satisfies Outage[]) {
     assert.match((await ann.get('/account')).body, new RegExp(email), 'still signed in')
     assert.equal(headerCount((await ann.get('/cart')).body), 3)
     assert.equal(headerCount((await guest.get('/cart')).body), 4)
-    const checkout = await ann.post('/checkout', { _csrf: annToken })
+    const checkout = await ann.post('/checkout', await openCheckout(ann))
     assert.equal(checkout.status, 303, 'a checkout works again')
 
     t.diagnostic(

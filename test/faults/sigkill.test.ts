@@ -1,10 +1,12 @@
 // kill -9 in the middle of many checkouts: checkout is one transaction, so each cart is either wholly an order
-// or wholly still a cart, never something in between, and after a restart the shop carries on from there.
+// or wholly still a cart, never something in between, stock is what committed orders left, and after a restart
+// the shop carries on from there.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Database } from '../../src/db/client.ts'
 import { addToCart, createAccounts, signIn } from '../helpers/accounts.ts'
+import { openCheckout } from '../helpers/checkout.ts'
 import { createTestDatabase } from '../helpers/database.ts'
 import { headerCount } from '../helpers/pages.ts'
 import { cartRows, openDb, orderedBy, userIdOf } from '../helpers/shop-data.ts'
@@ -27,6 +29,20 @@ async function rolledBack(db: Database, databaseUrl: string): Promise<number> {
   return row?.count ?? 0
 }
 
+async function stockByProduct(db: Database): Promise<Map<number, number>> {
+  const products = await db.prisma.product.findMany({ select: { id: true, stock: true } })
+  return new Map(products.map(({ id, stock }) => [id, stock]))
+}
+
+/** Every product's stock is what it was less what committed orders hold: no unit lost or sold twice. */
+async function assertStockMatchesOrders(db: Database, before: Map<number, number>) {
+  const sold = await db.prisma.orderLine.groupBy({ by: ['productId'], _sum: { quantity: true } })
+  const soldOf = new Map(sold.map((row) => [row.productId, row._sum.quantity ?? 0]))
+  for (const [id, stock] of await stockByProduct(db)) {
+    assert.equal(stock, (before.get(id) ?? 0) - (soldOf.get(id) ?? 0), `stock of product ${id}`)
+  }
+}
+
 test('kill -9 during many checkouts leaves every cart either wholly ordered or wholly in the cart, and the shop carries on after a restart', async (t) => {
   const databaseUrl = await createTestDatabase(t)
   const db = openDb(t, databaseUrl)
@@ -40,17 +56,19 @@ test('kill -9 during many checkouts leaves every cart either wholly ordered or w
       for (const [productId, quantity] of Object.entries(cartFor(i))) {
         assert.equal((await addToCart(browser, Number(productId), quantity, { csrfToken: token })).status, 303)
       }
-      return { email, browser, token, userId: await userIdOf(db, email), added: cartFor(i) }
+      const form = await openCheckout(browser)
+      return { email, browser, form, userId: await userIdOf(db, email), added: cartFor(i) }
     }),
   )
 
+  const stockBefore = await stockByProduct(db)
   const rollbacksBefore = await rolledBack(db, databaseUrl)
   // Every checkout at once; the first one answered pulls the plug on the rest.
-  const checkouts = shoppers.map(({ browser, token }) => {
+  const checkouts = shoppers.map(({ browser, form }) => {
     return oneShot(`${shop.url}/checkout`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: browser.cookies.header() },
-      body: new URLSearchParams({ _csrf: token }).toString(),
+      body: new URLSearchParams(form).toString(),
     }).then((outcome) => {
       if (outcome.kind === 'answered' && outcome.status === 303) shop.child.kill('SIGKILL')
       return outcome
@@ -80,16 +98,18 @@ test('kill -9 during many checkouts leaves every cart either wholly ordered or w
     if (outcome?.kind === 'answered') assert.equal(orders, 1, 'a checkout answered 303 was committed')
   }
   assert.ok(ordered > 0 && ordered < SHOPPERS, `the kill landed in the middle of the checkouts (${ordered} ordered)`)
+  await assertStockMatchesOrders(db, stockBefore)
 
   const restarted = await startShop(t, { databaseUrl })
   for (const shopper of shoppers) {
     const browser = httpVisitor(restarted.url, shopper.browser.cookies)
     const items = Object.values(await cartRows(db, { userId: shopper.userId })).reduce((a, b) => a + b, 0)
     assert.equal(headerCount((await browser.get('/cart')).body), items, `${shopper.email} is still signed in`)
-    if (items > 0) assert.equal((await browser.post('/checkout', { _csrf: shopper.token })).status, 303)
+    if (items > 0) assert.equal((await browser.post('/checkout', await openCheckout(browser))).status, 303)
     assert.deepEqual(await orderedBy(db, shopper.userId), shopper.added)
     assert.equal(await db.prisma.order.count({ where: { userId: shopper.userId } }), 1)
   }
+  await assertStockMatchesOrders(db, stockBefore)
   t.diagnostic(
     `killed with ${ordered} of ${SHOPPERS} checkouts committed and ${cutOff} transactions cut off; ` +
       `the other ${SHOPPERS - ordered} carts were whole`,

@@ -8,6 +8,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { demoProducts } from '../../src/catalog/demo-products.ts'
 import { TEST_SECRET } from '../helpers/app.ts'
 import { createTestDatabase } from '../helpers/database.ts'
 import { freePort } from './helpers/shop-process.ts'
@@ -88,7 +89,7 @@ test('two npm start at the same moment on a fresh checkout and an empty database
   t.diagnostic(`both healthy ${Math.round((Date.now() - deadline + START_TIMEOUT_MS) / 1000)} s after starting`)
 
   const catalog = await fetch(`http://127.0.0.1:${shops[1]?.port}/`).then((res) => res.text())
-  assert.equal(catalog.split('class="product-card"').length - 1, 12, 'the catalog was seeded once')
+  assert.equal(catalog.split('class="product-card"').length - 1, demoProducts.length, 'the catalog was seeded once')
   const builds = (await readdir(path.join(checkout, 'dist-start'))).filter((name) => !name.startsWith('.'))
   assert.equal(builds.length, 1, 'the sources were compiled once')
 

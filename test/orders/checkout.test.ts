@@ -4,6 +4,7 @@ import { test } from 'node:test'
 import { createUser } from '../../src/auth/users.ts'
 import { addToCart, PASSWORD, signIn, signUpAndIn } from '../helpers/accounts.ts'
 import { startVisit } from '../helpers/app.ts'
+import { openCheckout } from '../helpers/checkout.ts'
 import { flashOf, headerCount } from '../helpers/pages.ts'
 import { cartRows, product } from '../helpers/shop-data.ts'
 import { Visitor } from '../helpers/visitor.ts'
@@ -36,7 +37,8 @@ test('checking out an empty cart answers 400 with the cart shown again and a mes
   const visit = await startVisit(t)
   await signUpAndIn(visit, visit.db, 'ann@example.test')
   // The empty cart has no checkout button; a stale tab or a script can still post.
-  const res = await visit.post('/checkout', { _csrf: await visit.csrfToken('/cart') })
+  const fields = { _csrf: await visit.csrfToken('/cart'), checkout_key: 'A'.repeat(22), expected_total_cents: '0' }
+  const res = await visit.post('/checkout', fields)
   assert.equal(res.statusCode, 400)
   assert.match(res.body, /<h1>Your cart<\/h1>/)
   assert.match(res.body, /Your cart is empty: add something before checking out\./)
@@ -106,20 +108,23 @@ test("the cart shows today's prices before checkout", async (t) => {
   assert.match((await visit.get('/cart')).body, /data-testid="cart-total">\$35\.00</)
 })
 
-test('two checkouts of one cart at the same moment make exactly one order', async (t) => {
+test('one checkout form posted twice at the same moment makes exactly one order, and both answers lead to it', async (t) => {
   const visit = await startVisit(t)
   const user = await signUpAndIn(visit, visit.db, 'ann@example.test')
   const mug = await product(visit.db, 'camp-mug')
   const pen = await product(visit.db, 'brass-pen')
   await addToCart(visit, mug.id, 2)
   await addToCart(visit, pen.id)
-  const _csrf = await visit.csrfToken('/cart')
-  const responses = await Promise.all([visit.post('/checkout', { _csrf }), visit.post('/checkout', { _csrf })])
-  assert.deepEqual(responses.map((res) => res.statusCode).sort(), [303, 400])
+  const fields = await openCheckout(visit)
+  const responses = await Promise.all([visit.post('/checkout', fields), visit.post('/checkout', fields)])
   const orders = await visit.db.prisma.order.findMany({ where: { userId: user.id }, include: { lines: true } })
   assert.equal(orders.length, 1)
   assert.equal(orders[0]?.lines.length, 2)
   assert.equal(orders[0]?.totalCents, 2 * 1600 + 4200)
+  for (const res of responses) {
+    assert.equal(res.statusCode, 303)
+    assert.equal(res.headers.location, `/orders/${orders[0]?.id}`)
+  }
 })
 
 test('the same account checking out from two browsers at once gets one order of the shared cart', async (t) => {
@@ -128,11 +133,8 @@ test('the same account checking out from two browsers at once gets one order of 
   const user = await signUpAndIn(laptop, laptop.db, 'ann@example.test')
   assert.equal((await signIn(phone, 'ann@example.test')).statusCode, 303)
   await addToCart(laptop, (await product(laptop.db, 'camp-mug')).id, 5)
-  const [laptopToken, phoneToken] = await Promise.all([laptop.csrfToken('/cart'), phone.csrfToken('/cart')])
-  const responses = await Promise.all([
-    laptop.post('/checkout', { _csrf: laptopToken }),
-    phone.post('/checkout', { _csrf: phoneToken }),
-  ])
+  const [onLaptop, onPhone] = await Promise.all([openCheckout(laptop), openCheckout(phone)])
+  const responses = await Promise.all([laptop.post('/checkout', onLaptop), phone.post('/checkout', onPhone)])
   assert.deepEqual(responses.map((res) => res.statusCode).sort(), [303, 400])
   assert.equal(await laptop.db.prisma.order.count({ where: { userId: user.id } }), 1)
 })

@@ -175,7 +175,9 @@ test('the sweep deletes ended sessions with their guest carts and keeps live one
   }
   const product = await db.prisma.product.findFirstOrThrow()
   for (const name of ['live', 'idle']) {
-    await db.prisma.cartItem.create({ data: { sessionId: prefix + name, productId: product.id, quantity: 2 } })
+    await db.prisma.cartItem.create({
+      data: { sessionId: prefix + name, productId: product.id, quantity: 2, addedPriceCents: product.priceCents },
+    })
   }
   const deleted = await sweepExpiredSessions(
     db,

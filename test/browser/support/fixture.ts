@@ -12,7 +12,10 @@ const ACTION_TIMEOUT_MS = 60_000
 /** Opens a page in a browser context of its own (its own cookies), with the shop as its base URL. */
 export type OpenPage = (options?: BrowserContextOptions) => Promise<Page>
 
-export async function openShopInBrowser(t: Pick<TestContext, 'after'>): Promise<{ openPage: OpenPage }> {
+export async function openShopInBrowser(
+  t: Pick<TestContext, 'after'>,
+): Promise<{ openPage: OpenPage; databaseUrl: string }> {
+  let databaseUrl: string | undefined
   let shop: Shop | undefined
   let browser: Browser | undefined
   // Registered first, so it runs before the database is dropped (after-hooks run in the order they were added).
@@ -23,7 +26,10 @@ export async function openShopInBrowser(t: Pick<TestContext, 'after'>): Promise<
   // Each is kept as soon as it is up, so that one failing to start does not leave the other running.
   await Promise.all([
     createTestDatabase(t)
-      .then(startShop)
+      .then((url) => {
+        databaseUrl = url
+        return startShop(url)
+      })
       .then((started) => {
         shop = started
       }),
@@ -31,9 +37,12 @@ export async function openShopInBrowser(t: Pick<TestContext, 'after'>): Promise<
       browser = launched
     }),
   ])
-  if (shop === undefined || browser === undefined) throw new Error('the shop or the browser did not start')
+  if (databaseUrl === undefined || shop === undefined || browser === undefined) {
+    throw new Error('the shop or the browser did not start')
+  }
   const [baseURL, running] = [shop.url, browser]
   return {
+    databaseUrl,
     openPage: async (options = {}) => {
       const context = await running.newContext({ baseURL, ...options })
       context.setDefaultTimeout(ACTION_TIMEOUT_MS)
