@@ -13,6 +13,8 @@ export class TestSmtpServer {
   isRefusing = false
   /** While set, a message's DATA is read but never answered, so the sender waits mid-send. */
   isHolding = false
+  /** How many messages were held so far (see isHolding). */
+  heldCount = 0
   #server: SMTPServer
   #port = 0
   #waiters: (() => void)[] = []
@@ -24,6 +26,7 @@ export class TestSmtpServer {
       logger: false,
       onData: (stream, _session, callback) => {
         if (this.isHolding) {
+          this.heldCount += 1
           stream.resume()
           this.#notify()
           return
