@@ -1,20 +1,13 @@
 // Changing an account's email: a link to the new address proves it is theirs, and nothing changes until it
 // is followed. The old address is told at both steps, so a borrowed session cannot move the account quietly.
 // Each step is one transaction with its mail.
-import { createHash, randomBytes } from 'node:crypto'
 import type { Database } from '../db/client.ts'
 import type { Mail } from '../mail/compose.ts'
 import { enqueueMail } from '../mail/outbox.ts'
+import { hashToken, isTokenShaped, newToken } from '../shared/email-tokens.ts'
 import { recordSecurityEvent, type SeenFrom } from '../shared/security-events.ts'
 
 const PURPOSE = 'email-change'
-// base64url of 32 random bytes: what a link carries. Anything else is no token of ours and is not looked up.
-const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/
-
-/** Only the SHA-256 of a token is stored: a copy of the table opens nothing. */
-function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex')
-}
 
 export type ChangeMails = {
   /** The link, to the new address. */
@@ -42,10 +35,10 @@ export async function requestEmailChange(
       where: { userId: user.id, purpose: PURPOSE, usedAt: null },
       data: { usedAt: now },
     })
-    const token = randomBytes(32).toString('base64url')
+    const { token, tokenHash } = newToken()
     await tx.emailToken.create({
       data: {
-        tokenHash: hashToken(token),
+        tokenHash,
         userId: user.id,
         purpose: PURPOSE,
         newEmail,
@@ -75,7 +68,7 @@ export async function applyEmailChange(
   now: Date,
   context: { seenFrom: SeenFrom; done: (oldEmail: string, newEmail: string) => Mail },
 ): Promise<ChangeResult> {
-  if (!TOKEN_SHAPE.test(token)) return { outcome: 'bad-link' }
+  if (!isTokenShaped(token)) return { outcome: 'bad-link' }
   try {
     return await followLink(db, hashToken(token), now, context)
   } catch (error) {

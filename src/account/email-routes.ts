@@ -63,7 +63,7 @@ export async function emailRoutes(app: FastifyInstance, options: { confirmSecond
 }
 
 /** "24 hours", "30 minutes": how long a link lasts, as the mail says it. */
-function describeSeconds(seconds: number): string {
+export function describeSeconds(seconds: number): string {
   const [amount, unit] = seconds % 3600 === 0 ? [seconds / 3600, 'hour'] : [Math.ceil(seconds / 60), 'minute']
   return `${amount} ${unit}${amount === 1 ? '' : 's'}`
 }

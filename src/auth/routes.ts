@@ -2,6 +2,8 @@
 // next-path.ts; the fields' rules in ../forms/fields.ts.
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
+import { verificationMail } from '../email-verify/routes.ts'
+import { issueVerificationLink } from '../email-verify/verification.ts'
 import { emailField, newPasswordField, passwordField, signInEmailField } from '../forms/fields.ts'
 import { parseForm } from '../forms/parse.ts'
 import { startSecondStep } from '../two-factor/sign-in-routes.ts'
@@ -29,10 +31,14 @@ const signInForm = z.object({
     .transform((value) => (typeof value === 'string' ? value : '')),
 })
 
-type AuthOptions = { rememberMaxSeconds: number; signupLimitPerAddress: number }
+type AuthOptions = { rememberMaxSeconds: number; signupLimitPerAddress: number; verifyTokenSeconds: number }
 
 export async function authRoutes(app: FastifyInstance, options: AuthOptions) {
   const { rememberMaxSeconds, signupLimitPerAddress } = options
+  const verifyLink = {
+    validSeconds: options.verifyTokenSeconds,
+    mail: verificationMail(app, options.verifyTokenSeconds),
+  }
 
   app.get('/register', async (_request, reply) => reply.viewAsync('auth/register', { title: 'Register', values: {} }))
 
@@ -50,7 +56,10 @@ export async function authRoutes(app: FastifyInstance, options: AuthOptions) {
       const errors = { form: tooManySignupsMessage(signup.retryAfterSeconds) }
       return reply.code(429).viewAsync('auth/register', { title: 'Register', values: { email }, errors })
     }
-    const user = await createUser(app.db, email, password)
+    // The link to verify the address is queued with the account: no account without its mail.
+    const user = await createUser(app.db, email, password, (tx, created) =>
+      issueVerificationLink(tx, created, { ...verifyLink, now: app.clock.now() }),
+    )
     if (user === null) {
       const taken = { email: 'An account with this email already exists. Sign in instead?' }
       return reply.code(409).viewAsync('auth/register', { title: 'Register', values: { email }, errors: taken })

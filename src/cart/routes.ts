@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { currentUserId, requireUser } from '../auth/guard.ts'
 import { safeNextPath } from '../auth/next-path.ts'
 import { findProduct } from '../catalog/products.ts'
+import { requireVerifiedEmail } from '../email-verify/require-verified.ts'
 import { parseForm, textField } from '../forms/parse.ts'
 import { checkout } from '../orders/orders.ts'
 import { renderError } from '../plugins/errors.ts'
@@ -86,13 +87,17 @@ export async function cartRoutes(app: FastifyInstance) {
     return removeLine(request, reply, product.id)
   })
 
-  app.post('/checkout', { preHandler: requireUser, config: { signInNext: '/cart' } }, async (request, reply) => {
-    const orderId = await checkout(app.db, currentUserId(request))
-    if (orderId === null)
-      return renderCart(request, reply, 400, 'Your cart is empty: add something before checking out.')
-    request.session.flash = 'Thank you! Your order is placed.'
-    return reply.redirect(`/orders/${orderId}`, 303)
-  })
+  app.post(
+    '/checkout',
+    { preHandler: [requireUser, requireVerifiedEmail], config: { signInNext: '/cart' } },
+    async (request, reply) => {
+      const orderId = await checkout(app.db, currentUserId(request))
+      if (orderId === null)
+        return renderCart(request, reply, 400, 'Your cart is empty: add something before checking out.')
+      request.session.flash = 'Thank you! Your order is placed.'
+      return reply.redirect(`/orders/${orderId}`, 303)
+    },
+  )
 }
 
 /** Removes the product's line, if there is one: a double click on Remove is no error. */
