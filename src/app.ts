@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { deleteAccountRoutes } from './account/delete-routes.ts'
 import { emailRoutes } from './account/email-routes.ts'
 import { accountRoutes } from './account/routes.ts'
+import { resetRoutes } from './auth/reset-routes.ts'
 import { authRoutes } from './auth/routes.ts'
 import { cartRoutes } from './cart/routes.ts'
 import { catalogRoutes } from './catalog/routes.ts'
@@ -110,6 +111,10 @@ export async function buildApp(config: AppConfig, options: AppOptions = {}): Pro
       rememberMaxSeconds: config.session.rememberMaxSeconds,
       signupLimitPerAddress: config.signupLimitPerAddress,
       verifyTokenSeconds: config.mail.verifyTokenSeconds,
+    })
+    await pages.register(resetRoutes, {
+      resetTokenSeconds: config.mail.resetTokenSeconds,
+      signupLimitPerAddress: config.signupLimitPerAddress,
     })
     await pages.register(accountRoutes, { lifetimes: config.session, confirmSeconds: config.confirmSeconds })
     await pages.register(confirmRoutes)

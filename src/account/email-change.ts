@@ -4,7 +4,7 @@
 import type { Database } from '../db/client.ts'
 import type { Mail } from '../mail/compose.ts'
 import { enqueueMail } from '../mail/outbox.ts'
-import { hashToken, isTokenShaped, newToken } from '../shared/email-tokens.ts'
+import { issueEmailToken, useEmailToken } from '../shared/email-tokens.ts'
 import { recordSecurityEvent, type SeenFrom } from '../shared/security-events.ts'
 
 const PURPOSE = 'email-change'
@@ -31,21 +31,7 @@ export async function requestEmailChange(
   if (newEmail === user.email) return 'same'
   return db.prisma.$transaction(async (tx) => {
     if ((await tx.user.count({ where: { email: newEmail } })) > 0) return 'taken'
-    await tx.emailToken.updateMany({
-      where: { userId: user.id, purpose: PURPOSE, usedAt: null },
-      data: { usedAt: now },
-    })
-    const { token, tokenHash } = newToken()
-    await tx.emailToken.create({
-      data: {
-        tokenHash,
-        userId: user.id,
-        purpose: PURPOSE,
-        newEmail,
-        createdAt: now,
-        expiresAt: new Date(now.getTime() + validSeconds * 1000),
-      },
-    })
+    const token = await issueEmailToken(tx, now, { userId: user.id, purpose: PURPOSE, validSeconds, newEmail })
     await enqueueMail(tx, mails.link(`/account/email/${token}`))
     await enqueueMail(tx, mails.asked)
     return 'sent'
@@ -59,8 +45,7 @@ export type ChangeResult =
 
 /**
  * Follows a link: the address changes (and counts as verified), the old address gets a notice and the
- * account an event. The token is checked and used in one statement, so a link works once even when followed
- * twice at the same moment.
+ * account an event. A link works once, even when followed twice at the same moment (useEmailToken).
  */
 export async function applyEmailChange(
   db: Database,
@@ -68,9 +53,8 @@ export async function applyEmailChange(
   now: Date,
   context: { seenFrom: SeenFrom; done: (oldEmail: string, newEmail: string) => Mail },
 ): Promise<ChangeResult> {
-  if (!isTokenShaped(token)) return { outcome: 'bad-link' }
   try {
-    return await followLink(db, hashToken(token), now, context)
+    return await followLink(db, token, now, context)
   } catch (error) {
     // Registered by someone else between our check and the update: the unique index has the last word.
     if ((error as { code?: string }).code === 'P2002') return { outcome: 'taken' }
@@ -80,16 +64,13 @@ export async function applyEmailChange(
 
 function followLink(
   db: Database,
-  tokenHash: string,
+  token: string,
   now: Date,
   context: { seenFrom: SeenFrom; done: (oldEmail: string, newEmail: string) => Mail },
 ): Promise<ChangeResult> {
   return db.prisma.$transaction(async (tx) => {
-    const [used] = await tx.$queryRaw<{ userId: number; newEmail: string | null }[]>`
-      UPDATE "EmailToken" SET "usedAt" = ${now}
-      WHERE "tokenHash" = ${tokenHash} AND purpose = ${PURPOSE} AND "usedAt" IS NULL AND "expiresAt" > ${now}
-      RETURNING "userId", "newEmail"`
-    if (used === undefined || used.newEmail === null) return { outcome: 'bad-link' }
+    const used = await useEmailToken(tx, token, PURPOSE, now)
+    if (used === null || used.newEmail === null) return { outcome: 'bad-link' }
     const { userId, newEmail } = used
     const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true } })
     // Taken since the link was sent: the address is someone else's now, and this link is spent.

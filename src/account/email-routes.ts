@@ -8,6 +8,7 @@ import { confirmationGuard } from '../confirm/confirm.ts'
 import { emailField } from '../forms/fields.ts'
 import { parseForm } from '../forms/parse.ts'
 import { renderError } from '../plugins/errors.ts'
+import { describeSeconds } from '../shared/dates.ts'
 import { seenFrom } from '../shared/security-events.ts'
 import { applyEmailChange, requestEmailChange } from './email-change.ts'
 
@@ -60,10 +61,4 @@ export async function emailRoutes(app: FastifyInstance, options: { confirmSecond
     request.session.flash = `Your email is now ${result.newEmail}.`
     return reply.redirect('/account', 303)
   })
-}
-
-/** "24 hours", "30 minutes": how long a link lasts, as the mail says it. */
-export function describeSeconds(seconds: number): string {
-  const [amount, unit] = seconds % 3600 === 0 ? [seconds / 3600, 'hour'] : [Math.ceil(seconds / 60), 'minute']
-  return `${amount} ${unit}${amount === 1 ? '' : 's'}`
 }

@@ -2,16 +2,18 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { currentUserId, requireUser } from '../auth/guard.ts'
+import { changePassword } from '../auth/new-password.ts'
 import { verifyPassword } from '../auth/passwords.ts'
 import { endCurrentSession } from '../auth/session.ts'
 import { clearFailures, reserveAttempt, tooManyAttemptsMessage } from '../auth/throttle.ts'
-import { changePassword, findUserById } from '../auth/users.ts'
+import { findUserById } from '../auth/users.ts'
 import type { SessionLifetimes } from '../config.ts'
 import { confirmationGuard } from '../confirm/confirm.ts'
 import { newPasswordField, passwordField } from '../forms/fields.ts'
 import { parseForm } from '../forms/parse.ts'
 import { renderError } from '../plugins/errors.ts'
 import { sessionRowId } from '../plugins/session-ids.ts'
+import { formatDateTime } from '../shared/dates.ts'
 import { seenFrom } from '../shared/security-events.ts'
 import { ACTIVITY_DAYS, ACTIVITY_LIMIT, listRecentActivity } from './activity.ts'
 import { endOtherSessions, endSession, findOwnSessionId, listSessions } from './sessions.ts'
@@ -105,7 +107,12 @@ export async function accountRoutes(
         errors.current_password = 'That is not your current password.'
       }
       if (!chosen.ok || errors.current_password) return reply.code(400).viewAsync('account/password', { title, errors })
-      await changePassword(app.db, user.id, chosen.data.new_password, sessionRowId(request.session))
+      const now = app.clock.now()
+      await changePassword(app.db, user.id, chosen.data.new_password, sessionRowId(request.session), {
+        now,
+        seenFrom: seenFrom(request),
+        notice: (email) => app.mail('password-changed', email, { email, how: 'changed', when: formatDateTime(now) }),
+      })
       request.session.flash = 'Your password is changed. Every other session of your account is signed out.'
       return reply.redirect('/account', 303)
     },

@@ -63,7 +63,7 @@ export type EndedBy = { seenFrom: SeenFrom; now: Date }
 // Ending sessions wins every race: in the same transaction, any sign-in of the account still in flight is void.
 export async function endSession(db: Database, userId: number, sessionId: string, by: EndedBy): Promise<void> {
   await db.prisma.$transaction([
-    revokeSignInsInFlight(db, userId),
+    revokeSignInsInFlight(db.prisma, userId),
     db.prisma.session.deleteMany({ where: { id: sessionId, userId } }),
     recordSecurityEvent(db.prisma, userId, 'session-ended', by.seenFrom, by.now),
   ])
@@ -71,7 +71,7 @@ export async function endSession(db: Database, userId: number, sessionId: string
 
 export async function endOtherSessions(db: Database, userId: number, currentId: string, by: EndedBy): Promise<number> {
   const [, { count }] = await db.prisma.$transaction([
-    revokeSignInsInFlight(db, userId),
+    revokeSignInsInFlight(db.prisma, userId),
     db.prisma.session.deleteMany({ where: { userId, id: { not: currentId } } }),
     recordSecurityEvent(db.prisma, userId, 'other-sessions-ended', by.seenFrom, by.now),
   ])

@@ -106,6 +106,11 @@ export async function clearFailures(db: Database, keys: ThrottleKeys, reservatio
   })
 }
 
+/** A password reset (src/auth/password-reset.ts): the email's failures are forgotten, in the reset's transaction. */
+export async function forgetEmailFailures(tx: Pick<Prisma.TransactionClient, 'loginFailure'>, email: string) {
+  await tx.loginFailure.deleteMany({ where: { key: emailKey(email) } })
+}
+
 /** A right second step (src/two-factor/): the key's failures are forgotten, and this attempt was no failure. */
 export async function clearKeyFailures(db: Database, key: string, reservation: { ids: number[] }): Promise<void> {
   await db.prisma.loginFailure.deleteMany({ where: { OR: [{ key }, { id: { in: reservation.ids } }] } })

@@ -45,16 +45,10 @@ export async function createUser(
  * The statement that goes in the same transaction as every end of an account's sessions: a sign-in whose
  * password check came before it can no longer write its session (see plugins/session-store.ts).
  */
-export function revokeSignInsInFlight(db: Database, userId: number, data: { passwordHash?: string } = {}) {
-  return db.prisma.user.update({ where: { id: userId }, data: { ...data, credentialVersion: { increment: 1 } } })
-}
-
-/** `keepSessionId`: the row id of the session that stays (the one changing the password). */
-export async function changePassword(db: Database, userId: number, newPassword: string, keepSessionId: string) {
-  const passwordHash = await hashPassword(newPassword)
-  // One transaction: the new hash and the end of every other session land together or not at all.
-  await db.prisma.$transaction([
-    revokeSignInsInFlight(db, userId, { passwordHash }),
-    db.prisma.session.deleteMany({ where: { userId, id: { not: keepSessionId } } }),
-  ])
+export function revokeSignInsInFlight(
+  client: Pick<Prisma.TransactionClient, 'user'>,
+  userId: number,
+  data: { passwordHash?: string; emailVerifiedAt?: Date } = {},
+) {
+  return client.user.update({ where: { id: userId }, data: { ...data, credentialVersion: { increment: 1 } } })
 }

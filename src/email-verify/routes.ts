@@ -1,10 +1,10 @@
 // /email/verify: whether the address is verified, a new link on request, and the link itself. The rules are
 // in verification.ts. `next` (where checkout sent the visitor from) is kept through the page and the link.
 import type { FastifyInstance } from 'fastify'
-import { describeSeconds } from '../account/email-routes.ts'
 import { currentUserId, requireUser } from '../auth/guard.ts'
 import { safeNextPath } from '../auth/next-path.ts'
 import { renderError } from '../plugins/errors.ts'
+import { describeSeconds } from '../shared/dates.ts'
 import { emailStateOf, followVerificationLink, LINKS_PER_HOUR, resendVerificationLink } from './verification.ts'
 
 type NextQuery = { Querystring: { next?: unknown } }

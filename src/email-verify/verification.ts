@@ -4,7 +4,7 @@ import type { Database } from '../db/client.ts'
 import type { Prisma } from '../generated/prisma/client.ts'
 import type { Mail } from '../mail/compose.ts'
 import { enqueueMail } from '../mail/outbox.ts'
-import { hashToken, isTokenShaped, newToken } from '../shared/email-tokens.ts'
+import { issueEmailToken, useEmailToken } from '../shared/email-tokens.ts'
 
 const PURPOSE = 'verify'
 /** Links one account may be sent in an hour, the registration's included: nobody's inbox can be flooded. */
@@ -24,12 +24,12 @@ export async function issueVerificationLink(
   user: { id: number; email: string },
   link: LinkRequest,
 ): Promise<void> {
-  const { token, tokenHash } = newToken()
-  const { now, validSeconds } = link
-  const expiresAt = new Date(now.getTime() + validSeconds * 1000)
   // The address is kept with the token: a link sent to an address the account no longer has verifies nothing.
-  await tx.emailToken.create({
-    data: { tokenHash, userId: user.id, purpose: PURPOSE, newEmail: user.email, createdAt: now, expiresAt },
+  const token = await issueEmailToken(tx, link.now, {
+    userId: user.id,
+    purpose: PURPOSE,
+    validSeconds: link.validSeconds,
+    newEmail: user.email,
   })
   const query = link.next === undefined ? '' : `?next=${encodeURIComponent(link.next)}`
   await enqueueMail(tx, link.mail(user.email, `/email/verify/${token}${query}`))
@@ -55,15 +55,12 @@ export function resendVerificationLink(db: Database, userId: number, link: LinkR
 
 /**
  * Follows a link: true when it marked (or found) the address verified. The token is checked and spent in one
- * statement, so it works once, even when followed twice at the same moment.
+ * statement (useEmailToken), so it works once, even when followed twice at the same moment; a newer link
+ * makes older ones void.
  */
 export async function followVerificationLink(db: Database, token: string, now: Date): Promise<boolean> {
-  if (!isTokenShaped(token)) return false
   return db.prisma.$transaction(async (tx) => {
-    const [used] = await tx.$queryRaw<{ userId: number; newEmail: string | null }[]>`
-      UPDATE "EmailToken" SET "usedAt" = ${now}
-      WHERE "tokenHash" = ${hashToken(token)} AND purpose = ${PURPOSE} AND "usedAt" IS NULL AND "expiresAt" > ${now}
-      RETURNING "userId", "newEmail"`
+    const used = await useEmailToken(tx, token, PURPOSE, now)
     if (used?.newEmail == null) return false
     const count = await tx.$executeRaw`
       UPDATE "User" SET "emailVerifiedAt" = COALESCE("emailVerifiedAt", ${now})

@@ -3,6 +3,7 @@ import { test } from 'node:test'
 import { createAccount, createFileDatabase, PASSWORD, sessionIdOf, signIn, uniqueEmail } from '../helpers/accounts.ts'
 import { startVisit } from '../helpers/app.ts'
 import { signedInEmailOf } from '../helpers/pages.ts'
+import { startShopWithMail, waitUntilAllSent } from '../helpers/shop-with-mail.ts'
 import { Visitor } from '../helpers/visitor.ts'
 
 const databaseUrl = await createFileDatabase()
@@ -141,4 +142,23 @@ test('guessing the current password is throttled like signing in: the sixth wron
   assert.match(refused.body, /Too many failed attempts/)
   const refusedAtSignIn = await signIn(visit.other, visit.email)
   assert.equal(refusedAtSignIn.statusCode, 429, 'the same counter as the sign-in form')
+})
+
+test('a change mails a notice to the account through the mail server and records the event; a refused one neither', async (t) => {
+  const shop = await startShopWithMail(t)
+  const email = uniqueEmail()
+  const user = await createAccount(shop.db, email)
+  await signIn(shop, email)
+  assert.equal((await changePassword(shop, 'not my password', NEW_PASSWORD)).statusCode, 400)
+  assert.equal((await changePassword(shop, PASSWORD, NEW_PASSWORD)).statusCode, 303)
+  await waitUntilAllSent(shop.db)
+  const notices = shop.smtp.received.filter((mail) => mail.subject === 'Your Cartwheel password was changed')
+  assert.equal(notices.length, 1)
+  assert.equal(notices[0]?.to, email)
+  assert.match(notices[0]?.text ?? '', /was changed at .* Every other session of the account was signed out\./)
+  const events = await shop.db.prisma.securityEvent.findMany({ where: { userId: user.id } })
+  assert.deepEqual(
+    events.map((event) => event.kind),
+    ['password-changed'],
+  )
 })
