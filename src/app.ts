@@ -13,6 +13,7 @@ import type { Config } from './config.ts'
 import { confirmRoutes } from './confirm/routes.ts'
 import { dbPlugin } from './db/plugin.ts'
 import { DEFAULT_GRACE_MS, drainPlugin } from './drain.ts'
+import { emailVerifyRoutes } from './email-verify/routes.ts'
 import { parseFormBody } from './forms/parse.ts'
 import { healthRoutes } from './health/routes.ts'
 import { type MailPluginOptions, mailPlugin } from './mail/plugin.ts'
@@ -109,6 +110,7 @@ export async function buildApp(config: AppConfig, options: AppOptions = {}): Pro
     await pages.register(authRoutes, {
       rememberMaxSeconds: config.session.rememberMaxSeconds,
       signupLimitPerAddress: config.signupLimitPerAddress,
+      verifyTokenSeconds: config.mail.verifyTokenSeconds,
     })
     await pages.register(resetRoutes, {
       resetTokenSeconds: config.mail.resetTokenSeconds,
@@ -117,6 +119,7 @@ export async function buildApp(config: AppConfig, options: AppOptions = {}): Pro
     await pages.register(accountRoutes, { lifetimes: config.session, confirmSeconds: config.confirmSeconds })
     await pages.register(confirmRoutes)
     await pages.register(emailRoutes, { confirmSeconds, linkSeconds: config.mail.verifyTokenSeconds })
+    await pages.register(emailVerifyRoutes, { linkSeconds: config.mail.verifyTokenSeconds })
     await pages.register(deleteAccountRoutes, { confirmSeconds })
     await pages.register(passkeyRoutes, { rp, confirmSeconds })
     await pages.register(passkeySignInRoutes, { rp, rememberMaxSeconds: config.session.rememberMaxSeconds })

@@ -1,4 +1,4 @@
-// The signed-in pages of an account: who you are, your sessions, your password.
+// The signed-in pages of an account: who you are, what happened to it, your sessions, your password.
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { currentUserId, requireUser } from '../auth/guard.ts'
@@ -15,6 +15,7 @@ import { renderError } from '../plugins/errors.ts'
 import { sessionRowId } from '../plugins/session-ids.ts'
 import { formatDateTime } from '../shared/dates.ts'
 import { seenFrom } from '../shared/security-events.ts'
+import { ACTIVITY_DAYS, ACTIVITY_LIMIT, listRecentActivity } from './activity.ts'
 import { endOtherSessions, endSession, findOwnSessionId, listSessions } from './sessions.ts'
 
 const currentPasswordForm = z.object({ current_password: passwordField })
@@ -30,6 +31,12 @@ export async function accountRoutes(
   const requireConfirmed = confirmationGuard(options.confirmSeconds)
 
   app.get('/account', async (_request, reply) => reply.viewAsync('account/index', { title: 'Your account' }))
+
+  app.get('/account/activity', async (request, reply) => {
+    const entries = await listRecentActivity(app.db, currentUserId(request), app.clock.now())
+    const page = { title: 'Account activity', entries, days: ACTIVITY_DAYS, isCut: entries.length === ACTIVITY_LIMIT }
+    return reply.viewAsync('account/activity', page)
+  })
 
   app.get('/account/sessions', async (request, reply) => {
     const userId = currentUserId(request)
@@ -50,7 +57,7 @@ export async function accountRoutes(
         await endCurrentSession(request, reply)
         return reply.redirect('/', 303)
       }
-      await endSession(app.db, userId, sessionId)
+      await endSession(app.db, userId, sessionId, { seenFrom: seenFrom(request), now: app.clock.now() })
       request.session.flash = 'That session is signed out.'
       return reply.redirect('/account/sessions', 303)
     },
@@ -60,7 +67,8 @@ export async function accountRoutes(
     '/account/sessions/others/delete',
     { preHandler: requireConfirmed, config: { signInNext: '/account/sessions' } },
     async (request, reply) => {
-      const count = await endOtherSessions(app.db, currentUserId(request), sessionRowId(request.session))
+      const by = { seenFrom: seenFrom(request), now: app.clock.now() }
+      const count = await endOtherSessions(app.db, currentUserId(request), sessionRowId(request.session), by)
       request.session.flash = `Signed out ${count} other session${count === 1 ? '' : 's'}.`
       return reply.redirect('/account/sessions', 303)
     },

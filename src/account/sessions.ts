@@ -3,6 +3,7 @@ import Bowser from 'bowser'
 import { revokeSignInsInFlight } from '../auth/users.ts'
 import type { SessionLifetimes } from '../config.ts'
 import type { Database } from '../db/client.ts'
+import { recordSecurityEvent, type SeenFrom } from '../shared/security-events.ts'
 
 export type SessionSummary = {
   publicId: string
@@ -56,18 +57,23 @@ export async function findOwnSessionId(db: Database, userId: number, publicId: s
   return row?.id ?? null
 }
 
+/** Who ended sessions, and when: the account's event for /account/activity. */
+export type EndedBy = { seenFrom: SeenFrom; now: Date }
+
 // Ending sessions wins every race: in the same transaction, any sign-in of the account still in flight is void.
-export async function endSession(db: Database, userId: number, sessionId: string): Promise<void> {
+export async function endSession(db: Database, userId: number, sessionId: string, by: EndedBy): Promise<void> {
   await db.prisma.$transaction([
     revokeSignInsInFlight(db.prisma, userId),
     db.prisma.session.deleteMany({ where: { id: sessionId, userId } }),
+    recordSecurityEvent(db.prisma, userId, 'session-ended', by.seenFrom, by.now),
   ])
 }
 
-export async function endOtherSessions(db: Database, userId: number, currentId: string): Promise<number> {
+export async function endOtherSessions(db: Database, userId: number, currentId: string, by: EndedBy): Promise<number> {
   const [, { count }] = await db.prisma.$transaction([
     revokeSignInsInFlight(db.prisma, userId),
     db.prisma.session.deleteMany({ where: { userId, id: { not: currentId } } }),
+    recordSecurityEvent(db.prisma, userId, 'other-sessions-ended', by.seenFrom, by.now),
   ])
   return count
 }

@@ -2,12 +2,16 @@
 // next-path.ts; the fields' rules in ../forms/fields.ts.
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
+import { verificationMail } from '../email-verify/routes.ts'
+import { issueVerificationLink } from '../email-verify/verification.ts'
 import { emailField, newPasswordField, passwordField, signInEmailField } from '../forms/fields.ts'
 import { parseForm } from '../forms/parse.ts'
+import { recordSecurityEvent, seenFrom } from '../shared/security-events.ts'
 import { startSecondStep } from '../two-factor/sign-in-routes.ts'
 import { isTwoFactorOn } from '../two-factor/two-factor.ts'
 import { verifyPassword } from './passwords.ts'
 import { completeSignIn, endCurrentSession, startSignedInSession } from './session.ts'
+import { rememberBrowser } from './sign-in-record.ts'
 import { reserveSignup, tooManySignupsMessage } from './signup-throttle.ts'
 import { clearFailures, reserveAttempt, tooManyAttemptsMessage } from './throttle.ts'
 import { createUser, findUserByEmail } from './users.ts'
@@ -29,10 +33,14 @@ const signInForm = z.object({
     .transform((value) => (typeof value === 'string' ? value : '')),
 })
 
-type AuthOptions = { rememberMaxSeconds: number; signupLimitPerAddress: number }
+type AuthOptions = { rememberMaxSeconds: number; signupLimitPerAddress: number; verifyTokenSeconds: number }
 
 export async function authRoutes(app: FastifyInstance, options: AuthOptions) {
   const { rememberMaxSeconds, signupLimitPerAddress } = options
+  const verifyLink = {
+    validSeconds: options.verifyTokenSeconds,
+    mail: verificationMail(app, options.verifyTokenSeconds),
+  }
 
   app.get('/register', async (_request, reply) => reply.viewAsync('auth/register', { title: 'Register', values: {} }))
 
@@ -50,7 +58,13 @@ export async function authRoutes(app: FastifyInstance, options: AuthOptions) {
       const errors = { form: tooManySignupsMessage(signup.retryAfterSeconds) }
       return reply.code(429).viewAsync('auth/register', { title: 'Register', values: { email }, errors })
     }
-    const user = await createUser(app.db, email, password)
+    // The link to verify the address is queued with the account: no account without its mail. The browser
+    // that registers is one the account has used, so signing in from it again sends no new-browser notice.
+    const now = app.clock.now()
+    const user = await createUser(app.db, email, password, async (tx, created) => {
+      await issueVerificationLink(tx, created, { ...verifyLink, now })
+      await rememberBrowser(tx, created.id, seenFrom(request).browser, now)
+    })
     if (user === null) {
       const taken = { email: 'An account with this email already exists. Sign in instead?' }
       return reply.code(409).viewAsync('auth/register', { title: 'Register', values: { email }, errors: taken })
@@ -83,6 +97,9 @@ export async function authRoutes(app: FastifyInstance, options: AuthOptions) {
     }
     const user = await findUserByEmail(app.db, email)
     if (!(await verifyPassword(user?.passwordHash ?? null, password)) || user === null) {
+      // The owner sees it on /account/activity. The page and status stay the same for both cases.
+      if (user !== null)
+        await recordSecurityEvent(app.db.prisma, user.id, 'sign-in-failed', seenFrom(request), app.clock.now())
       // One message for both cases: it must not tell which emails have accounts.
       const error = 'That email and password do not match an account.'
       return reply.code(401).viewAsync('auth/login', { title: 'Sign in', values, errors: { form: error } })
@@ -92,7 +109,7 @@ export async function authRoutes(app: FastifyInstance, options: AuthOptions) {
     const signInOrSecondStep = async () =>
       (await isTwoFactorOn(app.db, user.id))
         ? startSecondStep(request, reply, user, signIn)
-        : completeSignIn(request, reply, user, signIn)
+        : completeSignIn(request, reply, user, signIn, 'password')
     // Clearing the failures is independent of the rest, so it runs beside it.
     const [, answer] = await Promise.all([clearFailures(app.db, keys, reservation), signInOrSecondStep()])
     return answer

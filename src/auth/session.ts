@@ -4,6 +4,7 @@ import { mergeGuestCart } from '../cart/cart.ts'
 import { markConfirmed } from '../confirm/confirm.ts'
 import { sessionRowId } from '../plugins/session-ids.ts'
 import { safeNextPath } from './next-path.ts'
+import { recordSignIn } from './sign-in-record.ts'
 import type { User } from './users.ts'
 
 export async function startSignedInSession(
@@ -36,8 +37,15 @@ export type SignInOptions = { isRemembered: boolean; next: string; rememberMaxSe
  * The end of a sign-in that began with the password: at once, or after the second step (src/two-factor/). The
  * signed-in session (a new id, the guest cart merged, confirmed), then 303 to `next` when it is a local path.
  */
-export async function completeSignIn(request: FastifyRequest, reply: FastifyReply, user: User, options: SignInOptions) {
+export async function completeSignIn(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  user: User,
+  options: SignInOptions,
+  method: 'password' | 'two-factor',
+) {
   await startSignedInSession(request, user, options)
+  await recordSignIn(request, user, method)
   return reply.redirect(safeNextPath(options.next), 303)
 }
 

@@ -18,11 +18,23 @@ export function findUserById(db: Database, id: number): Promise<User | null> {
   return db.prisma.user.findUnique({ where: { id } })
 }
 
-/** Creates the account, or returns null when the email is taken (also when another request took it just now). */
-export async function createUser(db: Database, email: string, password: string): Promise<User | null> {
+/**
+ * Creates the account, or returns null when the email is taken (also when another request took it just now).
+ * `withUser` runs in the insert's transaction: what registering causes (its mail) commits with the account.
+ */
+export async function createUser(
+  db: Database,
+  email: string,
+  password: string,
+  withUser?: (tx: Prisma.TransactionClient, user: User) => Promise<void>,
+): Promise<User | null> {
   const passwordHash = await hashPassword(password)
   try {
-    return await db.prisma.user.create({ data: { email: normalizeEmail(email), passwordHash } })
+    return await db.prisma.$transaction(async (tx) => {
+      const user = await tx.user.create({ data: { email: normalizeEmail(email), passwordHash } })
+      await withUser?.(tx, user)
+      return user
+    })
   } catch (error) {
     if ((error as { code?: string }).code === 'P2002') return null
     throw error

@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { requireUser } from '../auth/guard.ts'
 import { safeNextPath } from '../auth/next-path.ts'
 import { findProduct } from '../catalog/products.ts'
+import { requireVerifiedEmail } from '../email-verify/require-verified.ts'
 import { parseForm, textField } from '../forms/parse.ts'
 import { answerCheckout } from '../orders/checkout-answer.ts'
 import { renderError } from '../plugins/errors.ts'
@@ -81,7 +82,11 @@ export async function cartRoutes(app: FastifyInstance) {
     return removeLine(request, reply, product.id)
   })
 
-  app.post('/checkout', { preHandler: requireUser, config: { signInNext: '/cart' } }, answerCheckout)
+  app.post(
+    '/checkout',
+    { preHandler: [requireUser, requireVerifiedEmail], config: { signInNext: '/cart' } },
+    answerCheckout,
+  )
 }
 
 /** Removes the product's line, if there is one: a double click on Remove is no error. */

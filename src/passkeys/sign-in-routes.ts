@@ -5,9 +5,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { currentUserId, requireUser } from '../auth/guard.ts'
 import { safeNextPath } from '../auth/next-path.ts'
 import { startSignedInSession } from '../auth/session.ts'
+import { recordSignIn } from '../auth/sign-in-record.ts'
 import { findUserById } from '../auth/users.ts'
 import { markConfirmed } from '../confirm/confirm.ts'
-import { recordSecurityEvent, seenFrom } from '../shared/security-events.ts'
 import { parseAuthenticationAnswer } from './answer.ts'
 import { authenticationOptions, type RelyingParty, verifyAuthentication } from './ceremony.ts'
 import { findCredential, listCredentialIds, recordPasskeyUse } from './passkeys.ts'
@@ -49,7 +49,7 @@ export async function passkeySignInRoutes(
     // A passkey is a factor of its own (something you have, unlocked by something you know or are), so a
     // sign-in with one asks for no TOTP code even when two-factor is on.
     await startSignedInSession(request, user, { isRemembered: false, rememberMaxSeconds: options.rememberMaxSeconds })
-    await recordSecurityEvent(app.db.prisma, user.id, 'signed-in-passkey', seenFrom(request), app.clock.now())
+    await recordSignIn(request, user, 'passkey')
     return { redirect: proven.next }
   })
 

@@ -55,7 +55,12 @@ export async function twoFactorSignInRoutes(
     }
     const user = await findUserById(app.db, pending.userId)
     const outcome = user && (await checkSecondStepCode(app.db, options.keys, user.id, form.data.code, now))
-    if (user === null || outcome === null || outcome === 'wrong') return page(401, { code: WRONG })
+    if (user === null || outcome === null) return page(401, { code: WRONG })
+    if (outcome === 'wrong') {
+      // The password was right: the owner must hear of it (on /account/activity).
+      await recordSecurityEvent(app.db.prisma, user.id, 'sign-in-failed-code', seenFrom(request), now)
+      return page(401, { code: WRONG })
+    }
     if (outcome === 'used') return page(401, { code: USED })
     await clearKeyFailures(app.db, throttleKey.key, reservation)
     if (outcome === 'recovery-code') {
@@ -65,6 +70,6 @@ export async function twoFactorSignInRoutes(
     request.session.pendingSignIn = undefined
     const signIn = { isRemembered, next, rememberMaxSeconds: options.rememberMaxSeconds }
     // The version read with the password hash, not now: a password change since then ends this sign-in too.
-    return completeSignIn(request, reply, { ...user, credentialVersion }, signIn)
+    return completeSignIn(request, reply, { ...user, credentialVersion }, signIn, 'two-factor')
   })
 }

@@ -3,15 +3,14 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import pg from 'pg'
-import { createUser } from '../../src/auth/users.ts'
-import { PASSWORD } from '../helpers/accounts.ts'
+import { createAccount, PASSWORD } from '../helpers/accounts.ts'
 import { startVisit } from '../helpers/app.ts'
 import { checkout, openCheckout } from '../helpers/checkout.ts'
 import { LEAK } from './helpers/answers.ts'
 
 test('a checkout held up by a lock is cancelled after the statement timeout and answered 503; once the lock is gone it goes through', async (t) => {
   const visit = await startVisit(t)
-  const user = await createUser(visit.db, 'locked@faults.test', PASSWORD)
+  const user = await createAccount(visit.db, 'locked@faults.test')
   assert.ok(user)
   assert.equal((await visit.submit('/login', { email: user.email, password: PASSWORD })).statusCode, 303)
   assert.equal((await visit.submit('/products/3', { quantity: '2' }, '/cart/items')).statusCode, 303)

@@ -39,16 +39,25 @@ function hashOnce(password: string): Promise<string> {
   return hash
 }
 
-/** An account created in the database, for tests where the register form is not what is tested. */
-export async function createAccount(db: Database, email: string, password = PASSWORD) {
-  return db.prisma.user.create({ data: { email, passwordHash: await hashOnce(password) } })
+// A fixed moment, not the app's clock: only whether the address is verified matters to the tests.
+const VERIFIED_AT = new Date('2026-01-01T00:00:00Z')
+
+/**
+ * An account created in the database, for tests where the register form is not what is tested. Its email is
+ * verified, as after following the registration's link, unless `isVerified: false`.
+ */
+export async function createAccount(db: Database, email: string, password = PASSWORD, { isVerified = true } = {}) {
+  const emailVerifiedAt = isVerified ? VERIFIED_AT : null
+  return db.prisma.user.create({ data: { email, passwordHash: await hashOnce(password), emailVerifiedAt } })
 }
 
-/** `count` accounts `prefix-0@faults.test`, ... in one insert; returns their emails. */
+/** `count` accounts `prefix-0@faults.test`, ... in one insert, verified; returns their emails. */
 export async function createAccounts(db: Database, prefix: string, count: number): Promise<string[]> {
   const passwordHash = await hashOnce(PASSWORD)
   const emails = Array.from({ length: count }, (_, i) => `${prefix}-${i}@faults.test`)
-  await db.prisma.user.createMany({ data: emails.map((email) => ({ email, passwordHash })) })
+  await db.prisma.user.createMany({
+    data: emails.map((email) => ({ email, passwordHash, emailVerifiedAt: VERIFIED_AT })),
+  })
   return emails
 }
 

@@ -1,8 +1,7 @@
 // Checkout turns the account's cart into an order at today's prices and empties the cart.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { createUser } from '../../src/auth/users.ts'
-import { addToCart, PASSWORD, signIn, signUpAndIn } from '../helpers/accounts.ts'
+import { addToCart, createAccount, PASSWORD, signIn, signUpAndIn } from '../helpers/accounts.ts'
 import { startVisit } from '../helpers/app.ts'
 import { openCheckout } from '../helpers/checkout.ts'
 import { flashOf, headerCount } from '../helpers/pages.ts'
@@ -23,7 +22,7 @@ test('after signing in from checkout, the guest is back on the cart with the lin
   const mug = await product(visit.db, 'camp-mug')
   await addToCart(visit, mug.id, 2)
   await visit.submit('/cart', {}, '/checkout')
-  await createUser(visit.db, 'ann@example.test', PASSWORD)
+  await createAccount(visit.db, 'ann@example.test')
   const signedIn = await visit.submit('/login?next=%2Fcart', { email: 'ann@example.test', password: PASSWORD })
   assert.equal(signedIn.headers.location, '/cart')
   const cart = await visit.get('/cart')
