@@ -2,8 +2,9 @@
 // (the Dockerfile's runtime COPYs, node_modules pruned by its own `npm prune`), runs its CMD with its ENV and
 // the app service's environment from docker-compose.yml, against a fresh database of the machine's
 // PostgreSQL, then checks migrate + seed + catalog, the HEALTHCHECK, a sign-in over plain http (why compose
-// sets NODE_ENV=development) and exit 0 on SIGTERM. Two settings differ from compose, and say so: the
-// database (compose's `db` is the machine's PostgreSQL here) and the port (any free one; compose maps 3000).
+// sets NODE_ENV=development), the registration's mail with its verify link, and exit 0 on SIGTERM. Three
+// settings differ from compose, and say so: the database (compose's `db` is the machine's PostgreSQL here),
+// the port (any free one; compose maps 3000) and MAIL_URL (a real SMTP server started here stands in for Mailpit).
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises'
@@ -12,6 +13,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import pg from 'pg'
+import { TestSmtpServer } from '../test/helpers/smtp.ts'
 import { httpTransport, type Page, Visitor } from '../test/helpers/visitor.ts'
 import { type ContainerSpec, readContainerSpec } from './container-spec.ts'
 
@@ -78,7 +80,7 @@ async function waitForHealth(base: string, child: ChildProcess) {
   fail('the app did not answer /healthz within 30 s')
 }
 
-async function checkRunningApp(base: string, spec: ContainerSpec, env: NodeJS.ProcessEnv) {
+async function checkRunningApp(base: string, spec: ContainerSpec, env: NodeJS.ProcessEnv, smtp: TestSmtpServer) {
   const catalog = await visitor(base).get('/')
   const products = catalog.body.split('class="product-card"').length - 1
   if (catalog.status !== 200 || products < 12) fail(`GET / answered ${catalog.status} with ${products} products`)
@@ -96,6 +98,12 @@ async function checkRunningApp(base: string, spec: ContainerSpec, env: NodeJS.Pr
   const account = await browser.get('/account')
   if (account.status !== 200 || !account.body.includes(credentials.email)) fail(`GET /account: ${account.status}`)
   say('over plain http a visitor registers, signs in and stays signed in (the sid cookie is not Secure)')
+
+  await smtp.waitFor(() => smtp.received.some((mail) => mail.to === credentials.email), 15_000)
+  const mail = smtp.received.find((received) => received.to === credentials.email)
+  const link = `${spec.env.PUBLIC_URL}/email/verify/`
+  if (!mail?.text.includes(link)) fail(`the registration's mail has no ${link} link:\n${mail?.text}`)
+  say(`the registration's mail reached the SMTP server, with its ${link}… link`)
 }
 
 const spec = await readContainerSpec(root)
@@ -106,22 +114,30 @@ const port = await freePort()
 const dir = await mkdtemp(path.join(os.tmpdir(), 'cw-container-'))
 let child: ChildProcess | undefined
 let log = ''
+const smtp = new TestSmtpServer()
 try {
+  await smtp.listen()
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' })
   const app = await stageImage(spec, dir)
   await admin(`CREATE DATABASE ${database}`)
   const databaseUrl = new URL(serverUrl)
   databaseUrl.pathname = `/${database}`
-  const env = { PATH: process.env.PATH, ...spec.env, DATABASE_URL: databaseUrl.toString(), PORT: String(port) }
+  const env = {
+    PATH: process.env.PATH,
+    ...spec.env,
+    DATABASE_URL: databaseUrl.toString(),
+    PORT: String(port),
+    MAIL_URL: smtp.url,
+  }
   say(`${spec.command.join(' ')} with ${Object.keys(spec.env).join(', ')} from Dockerfile and docker-compose.yml`)
   databaseUrl.password = databaseUrl.password && '***'
-  say(`except DATABASE_URL=${databaseUrl} and PORT=${port}`)
+  say(`except DATABASE_URL=${databaseUrl}, PORT=${port} and MAIL_URL=${smtp.url}`)
   const [command, ...args] = spec.command as [string, ...string[]]
   child = spawn(command, args, { cwd: app, env, stdio: ['ignore', 'pipe', 'pipe'] })
   for (const stream of [child.stdout, child.stderr]) stream?.on('data', (chunk) => (log += chunk))
   const base = `http://127.0.0.1:${port}`
   await waitForHealth(base, child)
-  await checkRunningApp(base, spec, env)
+  await checkRunningApp(base, spec, env, smtp)
 
   const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)))
   child.kill('SIGTERM')
@@ -136,4 +152,5 @@ try {
   if (child?.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
   await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => {})
   await rm(dir, { recursive: true, force: true })
+  await smtp.close()
 }
