@@ -1,8 +1,11 @@
 // Accounts for tests and the errands a visitor runs with them: users made straight in the database (one real
 // argon2 hash per password), signing in through the real form, adding to the cart through the real form.
+
 import assert from 'node:assert/strict'
 import { after, type TestContext } from 'node:test'
+import { describeBrowser } from '../../src/account/sessions.ts'
 import { hashPassword } from '../../src/auth/passwords.ts'
+import { rememberBrowser } from '../../src/auth/sign-in-record.ts'
 import type { Database } from '../../src/db/client.ts'
 import { hashSessionId } from '../../src/plugins/session-ids.ts'
 import { startVisit } from './app.ts'
@@ -42,13 +45,23 @@ function hashOnce(password: string): Promise<string> {
 // A fixed moment, not the app's clock: only whether the address is verified matters to the tests.
 const VERIFIED_AT = new Date('2026-01-01T00:00:00Z')
 
+/** The browser name of a test's `inject` requests, which send no real User-Agent. */
+const TEST_BROWSER = describeBrowser('lightMyRequest')
+
 /**
  * An account created in the database, for tests where the register form is not what is tested. Its email is
- * verified, as after following the registration's link, unless `isVerified: false`.
+ * verified, as after following the registration's link, unless `isVerified: false`; and it has used the
+ * tests' own browser, as the browser that registers has, so signing in from it mails no new-browser notice
+ * (test/auth/new-browser.test.ts signs in with real browsers' names).
  */
 export async function createAccount(db: Database, email: string, password = PASSWORD, { isVerified = true } = {}) {
   const emailVerifiedAt = isVerified ? VERIFIED_AT : null
-  return db.prisma.user.create({ data: { email, passwordHash: await hashOnce(password), emailVerifiedAt } })
+  const passwordHash = await hashOnce(password)
+  return db.prisma.$transaction(async (tx) => {
+    const user = await tx.user.create({ data: { email, passwordHash, emailVerifiedAt } })
+    await rememberBrowser(tx, user.id, TEST_BROWSER, VERIFIED_AT)
+    return user
+  })
 }
 
 /** `count` accounts `prefix-0@faults.test`, ... in one insert, verified; returns their emails. */
