@@ -22,11 +22,22 @@ export async function addToCart(page: Page, productName: string): Promise<void> 
   await page.getByText(`Added ${productName} to your cart.`).waitFor()
 }
 
-export async function register(page: Page, email: string, password = PASSWORD): Promise<void> {
+/** Registers, then follows the link of the registration's mail, as a shopper does before a first checkout. */
+export async function register(page: Page, email: string, password = PASSWORD, { verify = true } = {}) {
   await page.goto('/register')
   await page.getByLabel('Email').fill(email)
   await page.getByLabel('Password').fill(password)
   await page.getByRole('button', { name: 'Create account' }).click()
+  await page.waitForURL('**/account')
+  if (verify) await verifyEmail(page, email)
+}
+
+/** Opens the registration's mail in /dev/mailbox (no MAIL_URL here) and follows its link back to /account. */
+export async function verifyEmail(page: Page, email: string): Promise<void> {
+  await page.goto('/dev/mailbox')
+  const row = page.getByRole('row').filter({ hasText: email })
+  await row.getByRole('link', { name: 'Confirm your email address' }).click()
+  await page.locator('a[href*="/email/verify/"]').click()
   await page.waitForURL('**/account')
 }
 
