@@ -8,6 +8,8 @@ import { openShopInBrowser } from './support/fixture.ts'
 const pages: PageVisit[] = [
   ['the account page', (page) => register(page, newEmail('axe'))],
   ['the sessions page', (page) => page.goto('/account/sessions')],
+  ['the activity page', (page) => page.goto('/account/activity')],
+  ['the email verification page', (page) => page.goto('/email/verify')],
   ['the password form', (page) => page.goto('/account/password')],
   [
     'the password form with errors',
