@@ -51,6 +51,11 @@ async function photographAt(browser: Browser, baseURL: string, width: string): P
   await shoot(page, `${width}-order`)
   await page.goto('/account/sessions')
   await shoot(page, `${width}-sessions`)
+  await page.goto('/account/activity')
+  await shoot(page, `${width}-activity`)
+  // The registration's link, the iPhone's new-browser notice and the order: what a newcomer reads first.
+  await page.goto('/dev/mailbox')
+  await shoot(page, `${width}-mailbox`)
   await page.goto('/account/passkeys')
   await shoot(page, `${width}-passkeys`)
   // Right after registering, so confirmed: the set-up page with its QR code and key.
