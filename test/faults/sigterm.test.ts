@@ -29,7 +29,12 @@ const SIGNAL_DELIVERY_MS = 100
 // The instance stops listening within a few seconds of the signal.
 const LISTENER_CLOSED_BOUND_MS = 6000
 
-type Sent = { kind: 'page' | 'add' | 'cart' | 'sign-in' | 'health'; key: string; outcome: Outcome }
+type Sent = {
+  kind: 'page' | 'add' | 'cart' | 'sign-in' | 'health'
+  key: string
+  outcome: Outcome
+  isStraggler?: boolean
+}
 
 const expected = { page: 200, add: 303, cart: 200, 'sign-in': 303 }
 
@@ -89,7 +94,7 @@ test('on SIGTERM /healthz answers 503 at once, every other request is answered a
         const headers = { cookie: shopper.browser.cookies.header() }
         one = { kind: 'cart', key: '', outcome: await oneShot(`${shop.url}/cart`, { headers }) }
       }
-      sent.push(one)
+      sent.push({ ...one, isStraggler })
       if (isRefused(one)) return
       if (isStraggler) await sleep(HEALTH_INTERVAL_MS)
     }
@@ -139,7 +144,21 @@ test('on SIGTERM /healthz answers 503 at once, every other request is answered a
     outcome.kind === 'answered' &&
     outcome.status === expected[kind] &&
     (kind !== 'page' || outcome.body.includes('</html>'))
-  assert.deepEqual(requests.filter((one) => !isRefused(one) && !isComplete(one)).map(describe), [], 'requests failed')
+  // Linux resets, rather than refuses, a connection it had completed in the listen backlog when the listener
+  // closes (see the top). A straggler can connect in that instant: a reset of its request at the very tail,
+  // after which nothing was answered, is that, not a request dropped by the shop. The cart check below still
+  // holds such a request to having changed nothing.
+  const lastAnsweredAt = Math.max(...requests.filter(isComplete).map((one) => one.outcome.startedAt))
+  const isResetAtClose = ({ isStraggler, outcome }: Sent) =>
+    isStraggler === true &&
+    outcome.kind === 'failed' &&
+    outcome.code === 'ECONNRESET' &&
+    outcome.startedAt > lastAnsweredAt
+  assert.deepEqual(
+    requests.filter((one) => !isRefused(one) && !isResetAtClose(one) && !isComplete(one)).map(describe),
+    [],
+    'requests failed',
+  )
   const refused = sent.filter(isRefused)
   assert.ok(refused.length > 0, 'connections after the listener closed are refused')
   const firstRefusedAt = Math.min(...refused.map((one) => one.outcome.startedAt)) - signalAt
