@@ -35,6 +35,7 @@ import { viewsPlugin } from './plugins/views.ts'
 import { OneLinePerRequest } from './request-log.ts'
 import { originFormOf } from './request-target.ts'
 import { sessionPageRoutes } from './session-page/routes.ts'
+import { sessionsPlugin } from './sessions/plugin.ts'
 import { type Clock, systemClock } from './shared/clock.ts'
 import { twoFactorRoutes } from './two-factor/routes.ts'
 import { twoFactorSignInRoutes } from './two-factor/sign-in-routes.ts'
@@ -48,6 +49,8 @@ export type AppOptions = {
   mailSender?: MailPluginOptions['sender']
   /** How long a stopping instance serves on after /healthz turns 503, for balancers to notice. */
   drainGraceMs?: number
+  /** With SESSION_REDIS_URL: what every key begins with (each test database has its own). */
+  redisKeyPrefix?: string
 }
 
 export async function buildApp(config: AppConfig, options: AppOptions = {}): Promise<FastifyInstance> {
@@ -89,14 +92,14 @@ export async function buildApp(config: AppConfig, options: AppOptions = {}): Pro
   await app.register(healthRoutes)
 
   await app.register(formBody, { parser: parseFormBody })
-  await app.register(sessionPlugin, {
-    secrets,
+  await app.register(sessionsPlugin, {
     lifetimes: config.session,
-    isSecureCookie,
-    clock: app.clock,
+    redisUrl: config.sessionRedisUrl,
+    redisKeyPrefix: options.redisKeyPrefix,
   })
+  await app.register(sessionPlugin, { secrets, isSecureCookie })
   await app.register(cacheControlPlugin)
-  await app.register(housekeepingPlugin, { lifetimes: config.session })
+  await app.register(housekeepingPlugin)
   await app.register(csrfPlugin, { isSecureCookie, secrets })
 
   const { confirmSeconds } = config
@@ -116,7 +119,7 @@ export async function buildApp(config: AppConfig, options: AppOptions = {}): Pro
       resetTokenSeconds: config.mail.resetTokenSeconds,
       signupLimitPerAddress: config.signupLimitPerAddress,
     })
-    await pages.register(accountRoutes, { lifetimes: config.session, confirmSeconds: config.confirmSeconds })
+    await pages.register(accountRoutes, { confirmSeconds: config.confirmSeconds })
     await pages.register(confirmRoutes)
     await pages.register(emailRoutes, { confirmSeconds, linkSeconds: config.mail.verifyTokenSeconds })
     await pages.register(emailVerifyRoutes, { linkSeconds: config.mail.verifyTokenSeconds })

@@ -34,6 +34,12 @@ const envSchema = z
     SESSION_IDLE_SECONDS: wholeNumber('SESSION_IDLE_SECONDS', 1, 31_536_000).default(1800),
     SESSION_MAX_SECONDS: wholeNumber('SESSION_MAX_SECONDS', 1, 31_536_000).default(43_200),
     REMEMBER_MAX_SECONDS: wholeNumber('REMEMBER_MAX_SECONDS', 1, 31_536_000).default(2_592_000),
+    SESSION_REDIS_URL: z
+      .string()
+      .refine((value) => URL.canParse(value) && /^rediss?:$/.test(new URL(value).protocol), {
+        message: 'SESSION_REDIS_URL must be a redis:// or rediss:// URL',
+      })
+      .optional(),
     MAIL_URL: z
       .string()
       .refine((value) => URL.canParse(value) && /^smtps?:$/.test(new URL(value).protocol), {
@@ -89,6 +95,8 @@ export type Config = {
   /** SESSION_SECRET_PREVIOUS: accepted, never used to sign. Empty when unset. */
   previousSessionSecrets: readonly string[]
   session: SessionLifetimes
+  /** SESSION_REDIS_URL: sessions and the sign-in throttle in Redis. Unset: in PostgreSQL. */
+  sessionRedisUrl: string | undefined
   /** How long entering the password (or using a passkey) counts as confirming it's you, for the guarded changes. */
   confirmSeconds: number
   /** Registrations, and password-reset requests, each allowed per client address in 15 minutes. */
@@ -133,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
     databaseUrl: vars.DATABASE_URL,
     sessionSecret: vars.SESSION_SECRET,
     previousSessionSecrets: Object.freeze(vars.SESSION_SECRET_PREVIOUS ?? []),
+    sessionRedisUrl: vars.SESSION_REDIS_URL,
     trustProxy: parseTrustProxy(vars.TRUST_PROXY),
     confirmSeconds: vars.CONFIRM_SECONDS,
     mail: Object.freeze({

@@ -28,7 +28,7 @@ export async function deleteAccountRoutes(app: FastifyInstance, options: { confi
       const values = form.ok ? { email: form.data.email } : form.values
       return reply.code(400).viewAsync('account/delete', { title: TITLE, values, errors })
     }
-    await deleteAccount(app.db, user.id)
+    await deleteAccount(app.sessions.accounts, user.id)
     // This session went with the account. A new guest session carries the message to the catalog, through the
     // flash every page shows; the old id is never taken up again.
     await request.session.regenerate()

@@ -1,8 +1,11 @@
-// Deleting an account. The database does the work in one statement: sessions (every browser's, so they end
-// at once), cart, emailed tokens, passkeys, two-factor rows and events go with the account (ON DELETE
-// CASCADE); orders stay, their userId set to null, so nothing ties them to the address any more.
-import type { Database } from '../db/client.ts'
+// Deleting an account. Its cart, emailed tokens, passkeys, two-factor rows and events go with it (ON DELETE
+// CASCADE), and every session of every browser ends at once; orders stay, their userId set to null, so
+// nothing ties them to the address any more.
+import type { AccountSessions } from '../sessions/types.ts'
 
-export async function deleteAccount(db: Database, userId: number): Promise<void> {
-  await db.prisma.user.deleteMany({ where: { id: userId } })
+export async function deleteAccount(accounts: AccountSessions, userId: number): Promise<void> {
+  await accounts.transaction(async (tx, endSessions) => {
+    await endSessions(userId, { all: true })
+    await tx.user.deleteMany({ where: { id: userId } })
+  })
 }

@@ -7,24 +7,20 @@ import { verifyPassword } from '../auth/passwords.ts'
 import { endCurrentSession } from '../auth/session.ts'
 import { clearFailures, reserveAttempt, tooManyAttemptsMessage } from '../auth/throttle.ts'
 import { findUserById } from '../auth/users.ts'
-import type { SessionLifetimes } from '../config.ts'
 import { confirmationGuard } from '../confirm/confirm.ts'
 import { newPasswordField, passwordField } from '../forms/fields.ts'
 import { parseForm } from '../forms/parse.ts'
 import { renderError } from '../plugins/errors.ts'
-import { sessionRowId } from '../plugins/session-ids.ts'
+import { sessionRowId } from '../sessions/ids.ts'
 import { formatDateTime } from '../shared/dates.ts'
 import { seenFrom } from '../shared/security-events.ts'
 import { ACTIVITY_DAYS, ACTIVITY_LIMIT, listRecentActivity } from './activity.ts'
-import { endOtherSessions, endSession, findOwnSessionId, listSessions } from './sessions.ts'
+import { endOtherSessions, endSession, listSessions } from './sessions.ts'
 
 const currentPasswordForm = z.object({ current_password: passwordField })
 const newPasswordForm = z.object({ new_password: newPasswordField })
 
-export async function accountRoutes(
-  app: FastifyInstance,
-  options: { lifetimes: SessionLifetimes; confirmSeconds: number },
-) {
+export async function accountRoutes(app: FastifyInstance, options: { confirmSeconds: number }) {
   // Every route in this module is for signed-in users only.
   app.addHook('preHandler', requireUser)
   // The changes a borrowed session must not make without the password again (see confirm/confirm.ts).
@@ -41,7 +37,7 @@ export async function accountRoutes(
   app.get('/account/sessions', async (request, reply) => {
     const userId = currentUserId(request)
     const currentId = sessionRowId(request.session)
-    const sessions = await listSessions(app.db, userId, currentId, app.clock.now(), options.lifetimes)
+    const sessions = await listSessions(app.sessions.accounts, userId, currentId)
     return reply.viewAsync('account/sessions', { title: 'Your sessions', sessions })
   })
 
@@ -50,14 +46,14 @@ export async function accountRoutes(
     { config: { signInNext: '/account/sessions' } },
     async (request, reply) => {
       const userId = currentUserId(request)
-      const sessionId = await findOwnSessionId(app.db, userId, request.params.id)
+      const sessionId = await app.sessions.accounts.findOwn(userId, request.params.id)
       if (sessionId === null) return renderError(reply, 404)
       if (sessionId === sessionRowId(request.session)) {
         // Ending the current session is signing out.
         await endCurrentSession(request, reply)
         return reply.redirect('/', 303)
       }
-      await endSession(app.db, userId, sessionId, { seenFrom: seenFrom(request), now: app.clock.now() })
+      await endSession(app.sessions.accounts, userId, sessionId, { seenFrom: seenFrom(request), now: app.clock.now() })
       request.session.flash = 'That session is signed out.'
       return reply.redirect('/account/sessions', 303)
     },
@@ -68,7 +64,12 @@ export async function accountRoutes(
     { preHandler: requireConfirmed, config: { signInNext: '/account/sessions' } },
     async (request, reply) => {
       const by = { seenFrom: seenFrom(request), now: app.clock.now() }
-      const count = await endOtherSessions(app.db, currentUserId(request), sessionRowId(request.session), by)
+      const count = await endOtherSessions(
+        app.sessions.accounts,
+        currentUserId(request),
+        sessionRowId(request.session),
+        by,
+      )
       request.session.flash = `Signed out ${count} other session${count === 1 ? '' : 's'}.`
       return reply.redirect('/account/sessions', 303)
     },
@@ -95,20 +96,20 @@ export async function accountRoutes(
       // Guessing the current password here is throttled like signing in: a borrowed session must not
       // become a way round the sign-in throttle.
       const keys = { email: user.email, ip: request.ip }
-      const reservation = await reserveAttempt(app.db, app.clock, keys)
+      const reservation = await reserveAttempt(app.sessions.attempts, keys)
       if (!reservation.isAllowed) {
         reply.header('retry-after', String(reservation.retryAfterSeconds))
         const refusal = { form: tooManyAttemptsMessage(reservation.retryAfterSeconds) }
         return reply.code(429).viewAsync('account/password', { title, errors: refusal })
       }
       if (await verifyPassword(user.passwordHash, current.data.current_password)) {
-        await clearFailures(app.db, keys, reservation)
+        await clearFailures(app.sessions.attempts, keys, reservation)
       } else {
         errors.current_password = 'That is not your current password.'
       }
       if (!chosen.ok || errors.current_password) return reply.code(400).viewAsync('account/password', { title, errors })
       const now = app.clock.now()
-      await changePassword(app.db, user.id, chosen.data.new_password, sessionRowId(request.session), {
+      await changePassword(app.sessions, user.id, chosen.data.new_password, sessionRowId(request.session), {
         now,
         seenFrom: seenFrom(request),
         notice: (email) => app.mail('password-changed', email, { email, how: 'changed', when: formatDateTime(now) }),

@@ -6,8 +6,9 @@ import type { Database } from '../db/client.ts'
 import { Prisma } from '../generated/prisma/client.ts'
 import type { Mail } from '../mail/compose.ts'
 import { enqueueMailFrom } from '../mail/outbox.ts'
+import type { Sessions } from '../sessions/types.ts'
 import { hashToken, isTokenUsable, newToken, useEmailToken } from '../shared/email-tokens.ts'
-import { type NewPasswordRecord, writeNewPassword } from './new-password.ts'
+import { forgetSignInFailures, type NewPasswordRecord, writeNewPassword } from './new-password.ts'
 import { hashPassword } from './passwords.ts'
 
 const PURPOSE = 'reset'
@@ -66,16 +67,24 @@ export function isResetLinkUsable(db: Database, token: string, now: Date): Promi
  * one link at the same moment set one password.
  */
 export async function resetPassword(
-  db: Database,
+  sessions: Sessions,
   token: string,
   newPassword: string,
   record: NewPasswordRecord,
 ): Promise<number | null> {
   const passwordHash = await hashPassword(newPassword)
-  return db.prisma.$transaction(async (tx) => {
+  const { result: reset } = await sessions.accounts.transaction(async (tx, endSessions) => {
     const used = await useEmailToken(tx, token, PURPOSE, record.now)
     if (used === null) return null
-    await writeNewPassword(tx, { userId: used.userId, passwordHash, kind: 'password-reset' }, record)
-    return used.userId
+    const email = await writeNewPassword(
+      tx,
+      endSessions,
+      { userId: used.userId, passwordHash, kind: 'password-reset' },
+      record,
+    )
+    return { userId: used.userId, email }
   })
+  if (reset === null) return null
+  await forgetSignInFailures(sessions, reset.email)
+  return reset.userId
 }

@@ -68,7 +68,7 @@ export async function resetRoutes(app: FastifyInstance, options: ResetOptions) {
       return reply.code(400).viewAsync('auth/reset', page)
     }
     const now = app.clock.now()
-    const userId = await resetPassword(app.db, token, form.data.new_password, {
+    const userId = await resetPassword(app.sessions, token, form.data.new_password, {
       now,
       seenFrom: seenFrom(request),
       notice: (email) => app.mail('password-changed', email, { email, how: 'reset', when: formatDateTime(now) }),

@@ -89,7 +89,7 @@ export async function authRoutes(app: FastifyInstance, options: AuthOptions) {
     const values = { email, next, remember: isRemembered }
     const keys = { email, ip: request.ip }
 
-    const reservation = await reserveAttempt(app.db, app.clock, keys)
+    const reservation = await reserveAttempt(app.sessions.attempts, keys)
     if (!reservation.isAllowed) {
       const error = tooManyAttemptsMessage(reservation.retryAfterSeconds)
       reply.header('retry-after', String(reservation.retryAfterSeconds))
@@ -111,7 +111,10 @@ export async function authRoutes(app: FastifyInstance, options: AuthOptions) {
         ? startSecondStep(request, reply, user, signIn)
         : completeSignIn(request, reply, user, signIn, 'password')
     // Clearing the failures is independent of the rest, so it runs beside it.
-    const [, answer] = await Promise.all([clearFailures(app.db, keys, reservation), signInOrSecondStep()])
+    const [, answer] = await Promise.all([
+      clearFailures(app.sessions.attempts, keys, reservation),
+      signInOrSecondStep(),
+    ])
     return answer
   })
 

@@ -2,7 +2,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { mergeGuestCart } from '../cart/cart.ts'
 import { markConfirmed } from '../confirm/confirm.ts'
-import { sessionRowId } from '../plugins/session-ids.ts'
+import { sessionRowId } from '../sessions/ids.ts'
 import { safeNextPath } from './next-path.ts'
 import { recordSignIn } from './sign-in-record.ts'
 import type { User } from './users.ts'

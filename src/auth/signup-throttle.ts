@@ -3,8 +3,10 @@
 // like sign-in failures (throttle.ts): in PostgreSQL, so every instance sees the same counts, and under a lock,
 // so parallel requests cannot overshoot. A success counts too: the limit is on the work, not on mistakes.
 import type { Database } from '../db/client.ts'
+import { postgresAttempts } from '../sessions/postgres-attempts.ts'
+import type { Reservation } from '../sessions/types.ts'
 import type { Clock } from '../shared/clock.ts'
-import { type Reservation, reserveOnKeys } from './throttle.ts'
+import { THROTTLE_WINDOW_SECONDS } from './throttle.ts'
 
 export type SignupCounter = 'register' | 'forgot'
 
@@ -16,7 +18,7 @@ export function reserveSignup(
   address: string,
   limit: number,
 ): Promise<Reservation> {
-  return reserveOnKeys(db, clock, [{ key: `${counter}:ip:${address}`, limit }])
+  return postgresAttempts(db, clock, THROTTLE_WINDOW_SECONDS).reserve([{ key: `${counter}:ip:${address}`, limit }])
 }
 
 /** What a refused visitor reads. */

@@ -40,15 +40,3 @@ export async function createUser(
     throw error
   }
 }
-
-/**
- * The statement that goes in the same transaction as every end of an account's sessions: a sign-in whose
- * password check came before it can no longer write its session (see plugins/session-store.ts).
- */
-export function revokeSignInsInFlight(
-  client: Pick<Prisma.TransactionClient, 'user'>,
-  userId: number,
-  data: { passwordHash?: string; emailVerifiedAt?: Date } = {},
-) {
-  return client.user.update({ where: { id: userId }, data: { ...data, credentialVersion: { increment: 1 } } })
-}

@@ -1,6 +1,6 @@
 // Whose cart a request sees: the account's when signed in, else the guest session's.
 import type { FastifyRequest } from 'fastify'
-import { sessionRowId } from '../plugins/session-ids.ts'
+import { sessionRowId } from '../sessions/ids.ts'
 import type { CartOwner } from './cart.ts'
 
 /** The owner of the cart this request shows, or null for a guest who has no session (so no cart) yet. */

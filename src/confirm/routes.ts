@@ -40,7 +40,7 @@ export async function confirmRoutes(app: FastifyInstance) {
     const user = await findUserById(app.db, currentUserId(request))
     if (user === null) return renderError(reply, 404)
     const keys = { email: user.email, ip: request.ip }
-    const reservation = await reserveAttempt(app.db, app.clock, keys)
+    const reservation = await reserveAttempt(app.sessions.attempts, keys)
     if (!reservation.isAllowed) {
       reply.header('retry-after', String(reservation.retryAfterSeconds))
       return page(429, { form: tooManyAttemptsMessage(reservation.retryAfterSeconds) })
@@ -48,7 +48,7 @@ export async function confirmRoutes(app: FastifyInstance) {
     if (!(await verifyPassword(user.passwordHash, form.data.password))) {
       return page(400, { password: 'That is not your password.' })
     }
-    await clearFailures(app.db, keys, reservation)
+    await clearFailures(app.sessions.attempts, keys, reservation)
     markConfirmed(request.session, app.clock.now())
     return reply.redirect(safeNextPath(form.data.next, '/account'), 303)
   })

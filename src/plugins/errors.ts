@@ -1,10 +1,12 @@
 // The one error handler: every failure becomes a page with the right status. Details of a 5xx go to the
 // log, never to the page: no stack trace, SQL or library message reaches a browser.
+
 import { STATUS_CODES } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
 import fp from 'fastify-plugin'
 import { isDatabaseUnavailable } from '../db/errors.ts'
+import { isRedisUnavailable } from '../sessions/redis-errors.ts'
 import { fillPageContext } from './page-context.ts'
 
 const MESSAGES: Record<number, string> = {
@@ -37,7 +39,7 @@ export const errorsPlugin = fp(
 )
 
 function statusOf(error: FastifyError): number {
-  if (isDatabaseUnavailable(error)) return 503
+  if (isDatabaseUnavailable(error) || isRedisUnavailable(error)) return 503
   const status = error.statusCode ?? 500
   return status >= 400 && status < 500 ? status : 500
 }

@@ -1,20 +1,22 @@
-// Deletes what has expired (sessions with their guest carts, old sign-in failures, security events past the
-// activity page's 90 days) once a minute, in the background: requests never wait for it, and every load
-// checks expiry itself anyway.
+// Deletes what has expired (sessions with their guest carts, old sign-in and sign-up counts, security events
+// past the activity page's 90 days) once a minute, in the background: requests never wait for it, and every
+// load checks expiry itself anyway.
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { sweepOldSecurityEvents } from '../account/activity.ts'
-import { sweepLoginFailures } from '../auth/throttle.ts'
-import type { SessionLifetimes } from '../config.ts'
-import { sweepExpiredSessions } from './session-store.ts'
+import { THROTTLE_WINDOW_SECONDS } from '../auth/throttle.ts'
+import { postgresAttempts } from '../sessions/postgres-attempts.ts'
 
 const SWEEP_INTERVAL_MS = 60_000
 
 export const housekeepingPlugin = fp(
-  async (app: FastifyInstance, options: { lifetimes: SessionLifetimes }) => {
+  async (app: FastifyInstance) => {
+    // The sign-up throttle counts in PostgreSQL whichever store holds the sessions.
+    const signups = postgresAttempts(app.db, app.clock, THROTTLE_WINDOW_SECONDS)
     const sweep = async () => {
-      await sweepExpiredSessions(app.db, options.lifetimes, app.clock.now())
-      await sweepLoginFailures(app.db, app.clock)
+      await app.sessions.sweep()
+      await app.sessions.attempts.sweep()
+      if (app.sessions.kind !== 'postgres') await signups.sweep()
       await sweepOldSecurityEvents(app.db, app.clock.now())
     }
     const timer = setInterval(() => {
@@ -23,5 +25,5 @@ export const housekeepingPlugin = fp(
     timer.unref()
     app.addHook('onClose', async () => clearInterval(timer))
   },
-  { name: 'housekeeping', dependencies: ['db'] },
+  { name: 'housekeeping', dependencies: ['db', 'sessions'] },
 )

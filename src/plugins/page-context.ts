@@ -1,7 +1,7 @@
 // What every page's layout needs: who is signed in, the cart count, a CSRF token, a flash message.
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { Viewer } from '../sessions/types.ts'
 import { csrfTokenFor } from './csrf.ts'
-import type { Viewer } from './session-store.ts'
 
 declare module 'fastify' {
   interface FastifyReply {

@@ -1,12 +1,10 @@
-// Server-side sessions: the session cookie carries only a signed random id; everything else is in PostgreSQL.
+// Server-side sessions: the session cookie carries only a signed random id; everything else is in the store (`app.sessions`: PostgreSQL or Redis).
 import fastifyCookie, { Signer } from '@fastify/cookie'
 import fastifySession from '@fastify/session'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import type { SessionLifetimes } from '../config.ts'
-import type { Clock } from '../shared/clock.ts'
+import type { StoredRecord, Viewer } from '../sessions/types.ts'
 import { keysFor } from './secrets.ts'
-import { PostgresSessionStore, type StoredRecord, type Viewer } from './session-store.ts'
 
 declare module 'fastify' {
   interface Session {
@@ -31,9 +29,7 @@ declare module 'fastify' {
 export type SessionOptions = {
   /** SESSION_SECRET, then the retiring ones. */
   secrets: readonly string[]
-  lifetimes: SessionLifetimes
   isSecureCookie: boolean
-  clock: Clock
 }
 
 export const sessionPlugin = fp(
@@ -46,11 +42,10 @@ export const sessionPlugin = fp(
     await app.register(fastifyCookie, { secret: signer })
     const renewed = new WeakSet<FastifyRequest>()
     if (options.secrets.length > 1) resignRetiredCookies(app, cookieName, signer, renewed)
-    const store = new PostgresSessionStore(app.db, options.lifetimes, options.clock)
     await app.register(fastifySession, {
       secret: signer,
       cookieName,
-      store,
+      store: app.sessions.store,
       // No row and no cookie for a visitor who only browses: a session is saved once it holds something.
       saveUninitialized: false,
       // The cookie is sent when the session changes, not on every response; lifetimes are enforced on the server.
@@ -72,7 +67,7 @@ export const sessionPlugin = fp(
       })
     })
   },
-  { name: 'session', dependencies: ['db'] },
+  { name: 'session', dependencies: ['sessions'] },
 )
 
 /**

@@ -2,7 +2,8 @@
 // each with a line on why it is there. Plain functions of the session, the lifetimes and the time.
 import type { CartLine } from '../cart/cart.ts'
 import type { SessionLifetimes } from '../config.ts'
-import { activityDelayMs, type StoredRecord } from '../plugins/session-store.ts'
+import { activityDelayMs } from '../sessions/lifetimes.ts'
+import type { StoredRecord } from '../sessions/types.ts'
 import { formatDateTime } from '../shared/dates.ts'
 import type { Fact } from './cookies.ts'
 import { formatDuration, formatTimeUntil } from './durations.ts'

@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { completeSignIn, type SignInOptions } from '../auth/session.ts'
-import { clearKeyFailures, reserveOnKeys, tooManyAttemptsMessage } from '../auth/throttle.ts'
+import { tooManyAttemptsMessage } from '../auth/throttle.ts'
 import { findUserById, type User } from '../auth/users.ts'
 import { parseForm, textField } from '../forms/parse.ts'
 import { recordSecurityEvent, seenFrom } from '../shared/security-events.ts'
@@ -48,7 +48,7 @@ export async function twoFactorSignInRoutes(
     if (!form.ok) return page(400, form.messages)
     // Counted before the code is checked, as the password is: parallel guesses cannot pass the limit together.
     const throttleKey = secondStepThrottleKey(pending.userId)
-    const reservation = await reserveOnKeys(app.db, app.clock, [throttleKey])
+    const reservation = await app.sessions.attempts.reserve([throttleKey])
     if (!reservation.isAllowed) {
       reply.header('retry-after', String(reservation.retryAfterSeconds))
       return page(429, { form: tooManyAttemptsMessage(reservation.retryAfterSeconds) })
@@ -62,7 +62,7 @@ export async function twoFactorSignInRoutes(
       return page(401, { code: WRONG })
     }
     if (outcome === 'used') return page(401, { code: USED })
-    await clearKeyFailures(app.db, throttleKey.key, reservation)
+    await app.sessions.attempts.clear([throttleKey.key], reservation)
     if (outcome === 'recovery-code') {
       await recordSecurityEvent(app.db.prisma, user.id, 'recovery-code-used', seenFrom(request), now)
     }

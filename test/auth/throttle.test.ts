@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { reserveAttempt } from '../../src/auth/throttle.ts'
+import { reserveAttempt, THROTTLE_WINDOW_SECONDS } from '../../src/auth/throttle.ts'
 import type { Database } from '../../src/db/client.ts'
+import { postgresAttempts } from '../../src/sessions/postgres-attempts.ts'
 import {
   addToCart,
   createAccount,
@@ -226,7 +227,11 @@ test('parallel attempts at one email hold one database connection at a time, not
   })
   const countingDb = { ...db, prisma: countingPrisma }
   const keys = { email: uniqueEmail(), ip: uniqueAddress() }
-  const reservations = await Promise.all(Array.from({ length: 20 }, () => reserveAttempt(countingDb, clock, keys)))
+  const reservations = await Promise.all(
+    Array.from({ length: 20 }, () =>
+      reserveAttempt(postgresAttempts(countingDb, clock, THROTTLE_WINDOW_SECONDS), keys),
+    ),
+  )
   assert.equal(reservations.filter((reservation) => reservation.isAllowed).length, 5)
   assert.equal(mostOpen, 1)
 })

@@ -1,7 +1,7 @@
 // A guest's cart lives on the server, owned by the guest's session row.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { hashSessionId } from '../../src/plugins/session-ids.ts'
+import { hashSessionId } from '../../src/sessions/ids.ts'
 import { addToCart } from '../helpers/accounts.ts'
 import { startVisit } from '../helpers/app.ts'
 import { tableRows } from '../helpers/pages.ts'

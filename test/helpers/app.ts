@@ -5,6 +5,7 @@ import { type AppConfig, type AppOptions, buildApp } from '../../src/app.ts'
 import { loadConfig } from '../../src/config.ts'
 import type { Database } from '../../src/db/client.ts'
 import { createTestDatabase } from './database.ts'
+import { deleteRedisKeys, storeSettingsFor } from './session-store.ts'
 import { Visitor } from './visitor.ts'
 
 type Hooks = Pick<TestContext, 'after'>
@@ -27,11 +28,20 @@ export async function startApp(
   options: { env?: Record<string, string>; databaseUrl?: string; mailSender?: AppOptions['mailSender'] } = {},
 ): Promise<TestApp> {
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase(t))
-  const loaded = loadConfig({ NODE_ENV: 'test', ...options.env })
+  const store = storeSettingsFor(databaseUrl)
+  const loaded = loadConfig({ NODE_ENV: 'test', ...store.env, ...options.env })
   const config: AppConfig = { ...loaded, databaseUrl, sessionSecret: loaded.sessionSecret ?? TEST_SECRET }
   const clock = new TestClock()
-  const app = await buildApp(config, { clock, logger: false, mailSender: options.mailSender })
-  t.after(() => app.close())
+  const app = await buildApp(config, {
+    clock,
+    logger: false,
+    mailSender: options.mailSender,
+    redisKeyPrefix: store.redisKeyPrefix,
+  })
+  t.after(async () => {
+    await app.close()
+    if (store.redisKeyPrefix !== undefined) await deleteRedisKeys(store.redisKeyPrefix)
+  })
   await app.ready()
   return { app, db: app.db, clock, config }
 }

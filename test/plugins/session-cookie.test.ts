@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Signer } from '@fastify/cookie'
 import { keysFor } from '../../src/plugins/secrets.ts'
-import { hashSessionId } from '../../src/plugins/session-ids.ts'
+import { hashSessionId } from '../../src/sessions/ids.ts'
 import {
   addToCart,
   cookieSessionIdOf,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { sweepExpiredSessions } from '../../src/plugins/session-store.ts'
+import { sweepExpiredSessions } from '../../src/sessions/postgres-store.ts'
 import {
   addToCart,
   createAccount,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { promisify } from 'node:util'
 import type { Session } from 'fastify'
-import { PostgresSessionStore } from '../../src/plugins/session-store.ts'
+import { PostgresSessionStore } from '../../src/sessions/postgres-store.ts'
 import {
   addToCart,
   cookieSessionIdOf,

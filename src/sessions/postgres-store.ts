@@ -1,6 +1,6 @@
 // @fastify/session's store, on the Session table. Besides loading and saving, it enforces the lifetimes
 // on every load (never trusting the cookie's own expiry) and records activity lazily. Rows are keyed by the
-// hash of the id in the cookie (see session-ids.ts).
+// hash of the id in the cookie (see ids.ts).
 import type { SessionStore } from '@fastify/session'
 import type { Session } from 'fastify'
 import type { SessionLifetimes } from '../config.ts'
@@ -8,24 +8,12 @@ import type { Database } from '../db/client.ts'
 import { bool, date, int, intOrNull, json, type RawRow, textOrNull } from '../db/decode.ts'
 import { Prisma } from '../generated/prisma/client.ts'
 import type { Clock } from '../shared/clock.ts'
-import { hashSessionId } from './session-ids.ts'
-import { insertGuestSession, insertSignedInSession } from './session-insert.ts'
-
-/** What every page's header shows; loaded in the same round trip as the session and never persisted. */
-export type Viewer = { email: string | null; cartCount: number }
-
-/**
- * What the store knows of a session it loaded: set by `get` and nowhere else, never persisted. Its presence
- * means "this session has a row", which decides update-or-insert on save, and whether it can own a guest cart.
- */
-export type StoredRecord = { createdAt: Date; lastSeenAt: Date; expiresAt: Date }
+import { hashSessionId } from './ids.ts'
+import { absoluteEnd, activityDelayMs, hasEnded } from './lifetimes.ts'
+import { insertGuestSession, insertSignedInSession } from './postgres-insert.ts'
+import type { StoredRecord, Viewer } from './types.ts'
 
 type Callback = (error?: unknown) => void
-
-/** How late the store may record activity: a tenth of the idle limit, and at most a minute. */
-export function activityDelayMs(lifetimes: SessionLifetimes): number {
-  return Math.min(lifetimes.idleSeconds * 100, 60_000)
-}
 
 type SessionRow = StoredRecord & {
   data: Record<string, unknown>
@@ -92,7 +80,7 @@ export class PostgresSessionStore implements SessionStore {
     )
     if (row === null) return null
     const now = this.clock.now()
-    if (this.hasEnded(row, now)) {
+    if (hasEnded(row, this.lifetimes, now)) {
       await this.delete(id)
       return null
     }
@@ -104,11 +92,6 @@ export class PostgresSessionStore implements SessionStore {
     const stored: StoredRecord = { createdAt: row.createdAt, lastSeenAt, expiresAt: row.expiresAt }
     const viewer: Viewer = { email: row.email, cartCount: row.cartCount }
     return { ...row.data, userId: row.userId ?? undefined, isRemembered: row.isRemembered, stored, viewer } as Session
-  }
-
-  private hasEnded(row: SessionRow, now: Date): boolean {
-    if (row.expiresAt <= now) return true
-    return !row.isRemembered && row.lastSeenAt.getTime() + this.lifetimes.idleSeconds * 1000 <= now.getTime()
   }
 
   private async save(id: string, session: Session): Promise<void> {
@@ -134,8 +117,7 @@ export class PostgresSessionStore implements SessionStore {
       return
     }
     // New in this request (a first cart line, or a sign-in's regenerated id, which is saved twice).
-    const lifetimeSeconds = isRemembered ? this.lifetimes.rememberMaxSeconds : this.lifetimes.maxSeconds
-    const expiresAt = new Date(now.getTime() + lifetimeSeconds * 1000)
+    const expiresAt = absoluteEnd(isRemembered, this.lifetimes, now)
     const row = { id, data, isRemembered, userAgent: userAgent.slice(0, 512), now, expiresAt }
     if (userId === undefined) await insertGuestSession(this.db, row)
     else if (credentialVersion !== undefined) await insertSignedInSession(this.db, row, userId, credentialVersion)

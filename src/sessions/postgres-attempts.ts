@@ -1,0 +1,86 @@
+// The sign-in throttle's counters in PostgreSQL: one row per failure in the LoginFailure table, so every instance
+// sees the same counts. Also the sign-up throttle's, whichever store holds the sessions.
+import type { Database } from '../db/client.ts'
+import { Prisma } from '../generated/prisma/client.ts'
+import type { Clock } from '../shared/clock.ts'
+import type { Attempts, CountedKey, Reservation } from './types.ts'
+
+export function postgresAttempts(db: Database, clock: Clock, windowSeconds: number): Attempts {
+  const windowStart = () => new Date(clock.now().getTime() - windowSeconds * 1000)
+  return {
+    reserve(keys) {
+      // Waiting for a key's lock in PostgreSQL holds a pooled connection, so a burst of guesses at one email
+      // would take every connection and stall the whole shop. Attempts on one key queue here instead; only
+      // attempts arriving at other instances at the same moment wait on the database's lock.
+      const reserve = keys.reduceRight<() => Promise<Reservation>>(
+        (work, { key }) =>
+          () =>
+            inTurn(key, work),
+        () => reserveInTransaction(db, clock.now(), windowSeconds, keys),
+      )
+      return reserve()
+    },
+    async clear(forget, reservation) {
+      const ids = reservation.ids.map(Number)
+      await db.prisma.loginFailure.deleteMany({ where: { OR: [{ key: { in: forget } }, { id: { in: ids } }] } })
+    },
+    async sweep() {
+      await db.prisma.loginFailure.deleteMany({ where: { failedAt: { lte: windowStart() } } })
+    },
+  }
+}
+
+async function reserveInTransaction(
+  db: Database,
+  now: Date,
+  windowSeconds: number,
+  keys: CountedKey[],
+): Promise<Reservation> {
+  const windowStart = new Date(now.getTime() - windowSeconds * 1000)
+  const locks = Prisma.join(keys.map(({ key }) => Prisma.sql`pg_advisory_xact_lock(hashtext(${key}))`))
+  const limits = Prisma.join(keys.map(({ key, limit }) => Prisma.sql`(${key}::text, ${limit}::int)`))
+  // Four statements with BEGIN and COMMIT: a sign-in's round trips, not its hash, decide how many run at once.
+  return db.prisma.$transaction(async (tx) => {
+    // Every key in one round trip, always in the same order, so that two attempts never wait on each other
+    // crosswise.
+    await tx.$executeRaw`SELECT ${locks}`
+    // A new statement, so it sees every failure committed by whoever held the locks before. For each key, the
+    // limit-th most recent failure in the window: where there is one, the key is over its limit until that
+    // failure leaves the window. Otherwise the attempt is reserved on every key.
+    const [row] = await tx.$queryRaw<{ blockedSince: Date | null; ids: number[] }[]>`
+      WITH limits (key, "limit") AS (
+        VALUES ${limits}
+      ), oldest_counted AS (
+        SELECT (
+          SELECT f."failedAt" FROM "LoginFailure" f WHERE f.key = limits.key AND f."failedAt" > ${windowStart}
+          ORDER BY f."failedAt" DESC OFFSET limits."limit" - 1 LIMIT 1
+        ) AS "failedAt"
+        FROM limits
+      ), reserved AS (
+        INSERT INTO "LoginFailure" (key, "failedAt")
+        SELECT key, ${now} FROM limits WHERE NOT EXISTS (SELECT 1 FROM oldest_counted WHERE "failedAt" IS NOT NULL)
+        RETURNING id
+      )
+      SELECT (SELECT max("failedAt") FROM oldest_counted) AS "blockedSince", ARRAY(SELECT id FROM reserved) AS ids`
+    if (row === undefined || row.blockedSince === null) return { isAllowed: true, ids: (row?.ids ?? []).map(String) }
+    // A refused attempt checks no password, so it is no failure: it must not lock the email out for longer.
+    const retryAt = row.blockedSince.getTime() + windowSeconds * 1000
+    return { isAllowed: false, retryAfterSeconds: Math.max(1, Math.ceil((retryAt - now.getTime()) / 1000)) }
+  })
+}
+
+const queues = new Map<string, Promise<void>>()
+
+/** Runs `work` once every earlier call for `key` in this process has settled. */
+function inTurn<T>(key: string, work: () => Promise<T>): Promise<T> {
+  const result = (queues.get(key) ?? Promise.resolve()).then(work)
+  const settled = result.then(
+    () => undefined,
+    () => undefined,
+  )
+  queues.set(key, settled)
+  void settled.then(() => {
+    if (queues.get(key) === settled) queues.delete(key)
+  })
+  return result
+}

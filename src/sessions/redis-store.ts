@@ -1,0 +1,165 @@
+// @fastify/session's store in Redis: one hash per session, keyed by the hash of its id, expiring at the earlier
+// of its idle and absolute ends (recomputed on each write, never past the absolute end). Every write is a
+// script (redis-scripts.ts), so a late write cannot bring back a session that was destroyed. What the header
+// shows (email, cart count) and the account's credential version come from PostgreSQL in one statement.
+import type { SessionStore } from '@fastify/session'
+import type { Session } from 'fastify'
+import type { Redis } from 'ioredis'
+import type { SessionLifetimes } from '../config.ts'
+import type { Database } from '../db/client.ts'
+import { int, type RawRow, text } from '../db/decode.ts'
+import { Prisma } from '../generated/prisma/client.ts'
+import type { Clock } from '../shared/clock.ts'
+import { hashSessionId } from './ids.ts'
+import { absoluteEnd, activityDelayMs, endOf, hasEnded } from './lifetimes.ts'
+import type { RedisKeys } from './redis-keys.ts'
+import type { Scripts } from './redis-scripts.ts'
+import { decodeRedisSession, encodeRedisSession, type RedisSession } from './redis-session.ts'
+import type { Viewer } from './types.ts'
+
+type Callback = (error?: unknown) => void
+
+const decodeAccountRow = (row: RawRow) => ({
+  email: text(row, 'email'),
+  credentialVersion: int(row, 'credentialVersion'),
+  cartCount: int(row, 'cartCount'),
+})
+
+export class RedisSessionStore implements SessionStore {
+  readonly #touchAfterMs: number
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly scripts: Scripts,
+    private readonly keys: RedisKeys,
+    private readonly db: Database,
+    private readonly lifetimes: SessionLifetimes,
+    private readonly clock: Clock,
+  ) {
+    this.#touchAfterMs = activityDelayMs(lifetimes)
+  }
+
+  get(cookieId: string, callback: (error: unknown, session?: Session | null) => void): void {
+    this.load(hashSessionId(cookieId)).then((session) => callback(null, session), callback)
+  }
+
+  set(cookieId: string, session: Session, callback: Callback): void {
+    this.save(hashSessionId(cookieId), session).then(() => callback(), callback)
+  }
+
+  destroy(cookieId: string, callback: Callback): void {
+    this.end(hashSessionId(cookieId)).then(() => callback(), callback)
+  }
+
+  /** Deletes the session; a guest's cart anchor (see redis.ts) goes with it, and its lines by cascade. */
+  async end(id: string): Promise<void> {
+    const { accountPrefix, accountSuffix } = this.keys
+    const anchored = await this.scripts.destroySession([this.keys.session(id)], [id, accountPrefix, accountSuffix])
+    if (anchored === 1) await this.db.sql.execute(Prisma.sql`DELETE FROM "Session" WHERE id = ${id}`)
+  }
+
+  private async load(id: string): Promise<Session | null> {
+    const stored = decodeRedisSession(await this.redis.hgetall(this.keys.session(id)))
+    if (stored === null) return null
+    const now = this.clock.now()
+    if (hasEnded(stored, this.lifetimes, now)) {
+      await this.end(id)
+      return null
+    }
+    const isStale = now.getTime() - stored.lastSeenAt.getTime() >= this.#touchAfterMs
+    const [viewer] = await Promise.all([this.viewerOf(id, stored), isStale ? this.touch(id, stored, now) : null])
+    // The account is gone, or its sessions were ended after this one was stored (a sign-in that was in flight
+    // then, or an end whose Redis step failed): this session ends now.
+    if (viewer === null) {
+      await this.end(id)
+      return null
+    }
+    const lastSeenAt = isStale ? now : stored.lastSeenAt
+    const record = { createdAt: stored.createdAt, lastSeenAt, expiresAt: stored.expiresAt }
+    return {
+      ...stored.data,
+      userId: stored.userId ?? undefined,
+      isRemembered: stored.isRemembered,
+      stored: record,
+      viewer,
+    } as Session
+  }
+
+  /** The header's data in one statement; null when the session may no longer stand. */
+  private async viewerOf(id: string, stored: RedisSession): Promise<Viewer | null> {
+    if (stored.userId === null) {
+      if (!stored.isAnchored) return { email: null, cartCount: 0 }
+      const count = await this.db.sql.firstRow(
+        Prisma.sql`SELECT COALESCE(SUM(quantity), 0)::int AS "cartCount" FROM "CartItem" WHERE "sessionId" = ${id}`,
+        (row) => int(row, 'cartCount'),
+      )
+      return { email: null, cartCount: count ?? 0 }
+    }
+    const account = await this.db.sql.firstRow(
+      Prisma.sql`
+        SELECT u.email, u."credentialVersion",
+          (SELECT COALESCE(SUM(c.quantity), 0) FROM "CartItem" c WHERE c."userId" = u.id)::int AS "cartCount"
+        FROM "User" u WHERE u.id = ${stored.userId}`,
+      decodeAccountRow,
+    )
+    if (account === null || stored.credentialVersion < account.credentialVersion) return null
+    return { email: account.email, cartCount: account.cartCount }
+  }
+
+  private async touch(id: string, stored: RedisSession, now: Date): Promise<void> {
+    await this.scripts.touchSession([this.keys.session(id)], [now.getTime(), this.ttlMs(stored, now)])
+  }
+
+  /** Milliseconds to the session's end if nothing happens from `now` on (at least 1: PEXPIRE needs it). */
+  private ttlMs(session: { isRemembered: boolean; expiresAt: Date }, now: Date): number {
+    return Math.max(1, endOf({ ...session, lastSeenAt: now }, this.lifetimes).getTime() - now.getTime())
+  }
+
+  private async save(id: string, session: Session): Promise<void> {
+    const {
+      stored,
+      viewer: _viewer,
+      userId,
+      credentialVersion,
+      isRemembered = false,
+      userAgent = '',
+      ...data
+    } = session
+    const now = this.clock.now()
+    if (stored !== undefined) {
+      // Loaded from this store: update only, never re-create (see updateSession).
+      const ttl = this.ttlMs({ isRemembered, expiresAt: stored.expiresAt }, now)
+      await this.scripts.updateSession([this.keys.session(id)], [JSON.stringify(data), now.getTime(), ttl])
+      return
+    }
+    if (userId !== undefined && credentialVersion === undefined) {
+      throw new Error('a sign-in must carry the credential version it checked')
+    }
+    const expiresAt = absoluteEnd(isRemembered, this.lifetimes, now)
+    // A guest session that holds something can own cart lines, which live in PostgreSQL: it gets an anchor row
+    // there first. regenerate()'s empty first save (cookie only) does not.
+    const isAnchored = userId === undefined && Object.keys(data).some((key) => key !== 'cookie')
+    if (isAnchored) await this.anchor(id, now, expiresAt)
+    const fields = encodeRedisSession({
+      data,
+      userId: userId ?? null,
+      isRemembered,
+      userAgent: userAgent.slice(0, 512),
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt,
+      credentialVersion: credentialVersion ?? 0,
+      isAnchored,
+    })
+    const accountKey = userId === undefined ? this.keys.session(id) : this.keys.account(userId)
+    const ttl = this.ttlMs({ isRemembered, expiresAt }, now)
+    await this.scripts.insertSession([this.keys.session(id), accountKey], [id, ttl, ...fields])
+  }
+
+  private async anchor(id: string, now: Date, expiresAt: Date): Promise<void> {
+    await this.db.sql.execute(Prisma.sql`
+      INSERT INTO "Session" (id, data, "createdAt", "lastSeenAt", "expiresAt")
+      VALUES (${id}, '{}'::jsonb, ${now}::timestamptz, ${now}::timestamptz, ${expiresAt}::timestamptz)
+      ON CONFLICT (id) DO NOTHING`)
+  }
+}
