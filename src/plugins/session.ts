@@ -15,7 +15,7 @@ declare module 'fastify' {
     credentialVersion?: number
     /** A message shown once, on the next page. */
     flash?: string
-    /** Set by the store on load, and only there: the session has a row (see session-store.ts). */
+    /** Set by the store on load, and only there: the session is stored (see sessions/types.ts). */
     stored?: StoredRecord
     /** What the page header shows, loaded with the session; display data, never persisted. */
     viewer?: Viewer

@@ -9,6 +9,7 @@ test('with nothing set, the documented defaults apply', () => {
   assert.equal(config.port, 3000)
   assert.equal(config.host, '127.0.0.1')
   assert.equal(config.databaseUrl, undefined)
+  assert.equal(config.sessionRedisUrl, undefined, 'sessions in PostgreSQL')
   assert.deepEqual(config.session, { idleSeconds: 1800, maxSeconds: 43200, rememberMaxSeconds: 2592000 })
   assert.ok(Object.isFrozen(config))
 })
@@ -29,8 +30,10 @@ test('every documented variable is read', () => {
     RESET_TOKEN_SECONDS: '900',
     VERIFY_TOKEN_SECONDS: '7200',
     SIGNUP_LIMIT_PER_ADDRESS: '5',
+    SESSION_REDIS_URL: 'redis://cache:6379/2',
   })
   assert.equal(config.port, 8080)
+  assert.equal(config.sessionRedisUrl, 'redis://cache:6379/2')
   assert.equal(config.host, '0.0.0.0')
   assert.equal(config.databaseUrl, 'postgresql://shop@db:5432/shop')
   assert.equal(config.isProduction, true)
@@ -84,6 +87,8 @@ const badValues: [Record<string, string>, string][] = [
   [{ NODE_ENV: 'production', SESSION_SECRET: SECRET, PUBLIC_URL: 'https://shop.example.com' }, 'MAIL_URL'],
   [{ NODE_ENV: 'production', SESSION_SECRET: SECRET, MAIL_URL: 'smtp://mail:25' }, 'PUBLIC_URL'],
   [{ MAIL_URL: 'http://mail.example.com' }, 'MAIL_URL'],
+  [{ SESSION_REDIS_URL: 'localhost:6379' }, 'SESSION_REDIS_URL'],
+  [{ SESSION_REDIS_URL: 'http://cache:6379' }, 'SESSION_REDIS_URL'],
   [{ PUBLIC_URL: 'ftp://shop.example.com' }, 'PUBLIC_URL'],
   [{ RESET_TOKEN_SECONDS: '0' }, 'RESET_TOKEN_SECONDS'],
   [{ SESSION_IDLE_SECONDS: '0' }, 'SESSION_IDLE_SECONDS'],
