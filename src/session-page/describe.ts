@@ -8,8 +8,13 @@ import { formatDateTime } from '../shared/dates.ts'
 import type { Fact } from './cookies.ts'
 import { formatDuration, formatTimeUntil } from './durations.ts'
 
-/** What the store loaded for a session that has a row. */
-export type SessionFacts = { stored: StoredRecord; isRemembered: boolean; email: string | null }
+/** What the store loaded for a session that is stored, and which store keeps it. */
+export type SessionFacts = {
+  stored: StoredRecord
+  isRemembered: boolean
+  email: string | null
+  storeKind: 'postgres' | 'redis'
+}
 
 /** Which limit ends the session first, if no further request comes. */
 export type EndReason = 'idle' | 'absolute' | 'remember'
@@ -23,7 +28,7 @@ export type ServerView = { facts: Fact[]; cart: { lines: CartLine[]; why: string
  * other ends at its idle end or its absolute end (SESSION_MAX_SECONDS after it began), whichever is first. The
  * idle end counts from the last activity recorded, as the store checks it.
  */
-export function endingOf(session: SessionFacts, lifetimes: SessionLifetimes): Ending {
+export function endingOf(session: Pick<SessionFacts, 'stored' | 'isRemembered'>, lifetimes: SessionLifetimes): Ending {
   const { expiresAt, lastSeenAt } = session.stored
   if (session.isRemembered) return { at: expiresAt, reason: 'remember' }
   const idleEnd = new Date(lastSeenAt.getTime() + lifetimes.idleSeconds * 1000)
@@ -38,6 +43,14 @@ function endingNote(reason: EndReason, lifetimes: SessionLifetimes): string {
       return `Absolute limit: ${formatDuration(lifetimes.maxSeconds)} after it began (SESSION_MAX_SECONDS), however busy you are.`
     case 'remember':
       return `Remember limit: ${formatDuration(lifetimes.rememberMaxSeconds)} after sign-in (REMEMBER_MAX_SECONDS). A remembered session has no idle limit.`
+  }
+}
+
+function keptInFact(storeKind: SessionFacts['storeKind']): Fact {
+  return {
+    term: 'Kept in',
+    value: storeKind === 'redis' ? 'Redis, one hash per session (SESSION_REDIS_URL)' : 'PostgreSQL, the Session table',
+    why: 'Under the SHA-256 of the id in your cookie, not the id itself: a copy of the store signs nobody in.',
   }
 }
 
@@ -72,6 +85,7 @@ export function describeServerSession(
   const ending = endingOf(session, lifetimes)
   const delay = formatDuration(activityDelayMs(lifetimes) / 1000)
   const facts: Fact[] = [
+    keptInFact(session.storeKind),
     whoseFact(session.email),
     {
       term: 'Began',

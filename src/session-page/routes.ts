@@ -13,7 +13,7 @@ export type SessionPageOptions = { lifetimes: SessionLifetimes; isSecureCookie: 
 function storedSessionOf(request: FastifyRequest): SessionFacts | null {
   const { stored, isRemembered = false, viewer } = request.session
   if (stored === undefined) return null
-  return { stored, isRemembered, email: viewer?.email ?? null }
+  return { stored, isRemembered, email: viewer?.email ?? null, storeKind: request.server.sessions.kind }
 }
 
 export async function sessionPageRoutes(app: FastifyInstance, options: SessionPageOptions) {

@@ -14,6 +14,7 @@ import {
 } from '../helpers/accounts.ts'
 import { startVisit, TEST_SECRET } from '../helpers/app.ts'
 import { setCookieOf } from '../helpers/pages.ts'
+import { isRedisSuite } from '../helpers/session-store.ts'
 import { product } from '../helpers/shop-data.ts'
 import { factOf, sessionRowVersions } from './helpers.ts'
 
@@ -70,6 +71,8 @@ test("a guest with a cart sees the session's start, its id's first 8 characters 
   const id = cookieSessionIdOf(visit) as string
   assert.equal(factOf(res.body, 'sid', 'Value')?.value, `${id.slice(0, 8)}…`)
   assert.equal(factOf(res.body, 'server', 'Whose')?.value, 'A guest: nobody is signed in')
+  const keptIn = isRedisSuite ? 'Redis, one hash per session (SESSION_REDIS_URL)' : 'PostgreSQL, the Session table'
+  assert.equal(factOf(res.body, 'server', 'Kept in')?.value, keptIn)
   assert.equal(factOf(res.body, 'server', 'Began')?.value, '15 Jan 2026, 10:00 UTC')
   assert.match(res.body, /<li>2 × Enamel Camp Mug<\/li>/)
   assert.match(res.body, /they end with it, and join your account’s cart when you sign in/)
