@@ -8,6 +8,7 @@ import type { Database } from '../db/client.ts'
 import { bool, date, int, intOrNull, json, type RawRow, textOrNull } from '../db/decode.ts'
 import { Prisma } from '../generated/prisma/client.ts'
 import type { Clock } from '../shared/clock.ts'
+import { changesOf, rememberLoaded } from './changes.ts'
 import { hashSessionId } from './ids.ts'
 import { absoluteEnd, activityDelayMs, hasEnded } from './lifetimes.ts'
 import { insertGuestSession, insertSignedInSession } from './postgres-insert.ts'
@@ -90,6 +91,7 @@ export class PostgresSessionStore implements SessionStore {
       lastSeenAt = now
     }
     const stored: StoredRecord = { createdAt: row.createdAt, lastSeenAt, expiresAt: row.expiresAt }
+    rememberLoaded(stored, row.data)
     const viewer: Viewer = { email: row.email, cartCount: row.cartCount }
     return { ...row.data, userId: row.userId ?? undefined, isRemembered: row.isRemembered, stored, viewer } as Session
   }
@@ -108,10 +110,13 @@ export class PostgresSessionStore implements SessionStore {
     const now = this.clock.now()
     if (stored !== undefined) {
       // Loaded from this store: update only. Upserting here could bring back a session that a
-      // concurrent request (a sign-out) has just deleted, and an ended id is never taken up again.
+      // concurrent request (a sign-out) has just deleted, and an ended id is never taken up again. Only the
+      // keys this request changed are written (see changes.ts).
+      const { changed, removed } = changesOf(stored, data)
       await this.db.sql.execute(
         Prisma.sql`
-          UPDATE "Session" SET data = ${JSON.stringify(data)}::jsonb, "userId" = ${userId ?? null}, "lastSeenAt" = ${now}
+          UPDATE "Session" SET data = (data || ${JSON.stringify(changed)}::jsonb) - ${removed}::text[],
+            "userId" = ${userId ?? null}, "lastSeenAt" = ${now}
           WHERE id = ${id}`,
       )
       return

@@ -5,13 +5,16 @@
 import type { Redis } from 'ioredis'
 
 const SCRIPTS = {
-  // Update only: a session that is no longer there stays gone (no resurrection by a late write).
-  // KEYS: session. ARGV: data, lastSeenAt, ttl ms.
+  // Update only: a session that is no longer there stays gone (no resurrection by a late write). Writes only
+  // the data keys the request changed (see changes.ts). KEYS: session. ARGV: lastSeenAt, ttl ms, the number of
+  // changed fields, their field, value pairs, then the fields to delete.
   updateSession: {
     numberOfKeys: 1,
     lua: `if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-      redis.call('HSET', KEYS[1], 'data', ARGV[1], 'lastSeenAt', ARGV[2])
-      redis.call('PEXPIRE', KEYS[1], ARGV[3])
+      local changed = tonumber(ARGV[3])
+      redis.call('HSET', KEYS[1], 'lastSeenAt', ARGV[1], unpack(ARGV, 4, 3 + 2 * changed))
+      if #ARGV > 3 + 2 * changed then redis.call('HDEL', KEYS[1], unpack(ARGV, 4 + 2 * changed)) end
+      redis.call('PEXPIRE', KEYS[1], ARGV[2])
       return 1`,
   },
   // A new session (or a sign-in's regenerated one, saved twice), and its place in the account's set.

@@ -19,7 +19,7 @@ export type RedisSession = {
 /** Field, value pairs for HSET; a new session gets its public id here. */
 export function encodeRedisSession(session: Omit<RedisSession, 'publicId'>): string[] {
   return [
-    ['data', JSON.stringify(session.data)],
+    ...dataFields(session.data),
     ['userId', session.userId === null ? '' : String(session.userId)],
     ['remembered', session.isRemembered ? '1' : '0'],
     ['userAgent', session.userAgent],
@@ -32,14 +32,32 @@ export function encodeRedisSession(session: Omit<RedisSession, 'publicId'>): str
   ].flat()
 }
 
+// Each key of the session's data is a field of its own, so that an update writes only what it changed.
+const DATA_PREFIX = 'd:'
+
+/** Field, value pairs for the data's keys. */
+export function dataFields(data: Record<string, unknown>): [string, string][] {
+  return Object.entries(data).map(([key, value]) => [`${DATA_PREFIX}${key}`, JSON.stringify(value)])
+}
+
+export const dataField = (key: string) => `${DATA_PREFIX}${key}`
+
+function dataOf(fields: Record<string, string>): Record<string, unknown> {
+  const data: Record<string, unknown> = {}
+  for (const [field, value] of Object.entries(fields)) {
+    if (field.startsWith(DATA_PREFIX)) data[field.slice(DATA_PREFIX.length)] = JSON.parse(value)
+  }
+  return data
+}
+
 const time = (value: string | undefined) => new Date(Number(value))
 
 /** The session, or null for a missing (or half-written) hash. */
 export function decodeRedisSession(fields: Record<string, string>): RedisSession | null {
-  const { data, userId, createdAt, lastSeenAt, expiresAt, publicId } = fields
-  if (data === undefined || createdAt === undefined || lastSeenAt === undefined || expiresAt === undefined) return null
+  const { userId, createdAt, lastSeenAt, expiresAt, publicId } = fields
+  if (createdAt === undefined || lastSeenAt === undefined || expiresAt === undefined) return null
   return {
-    data: JSON.parse(data) as Record<string, unknown>,
+    data: dataOf(fields),
     userId: userId === undefined || userId === '' ? null : Number(userId),
     isRemembered: fields.remembered === '1',
     userAgent: fields.userAgent ?? '',

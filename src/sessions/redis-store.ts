@@ -10,11 +10,12 @@ import type { Database } from '../db/client.ts'
 import { int, type RawRow, text } from '../db/decode.ts'
 import { Prisma } from '../generated/prisma/client.ts'
 import type { Clock } from '../shared/clock.ts'
+import { changesOf, rememberLoaded } from './changes.ts'
 import { hashSessionId } from './ids.ts'
 import { absoluteEnd, activityDelayMs, endOf, hasEnded } from './lifetimes.ts'
 import type { RedisKeys } from './redis-keys.ts'
 import type { Scripts } from './redis-scripts.ts'
-import { decodeRedisSession, encodeRedisSession, type RedisSession } from './redis-session.ts'
+import { dataField, dataFields, decodeRedisSession, encodeRedisSession, type RedisSession } from './redis-session.ts'
 import type { Viewer } from './types.ts'
 
 type Callback = (error?: unknown) => void
@@ -76,6 +77,7 @@ export class RedisSessionStore implements SessionStore {
     }
     const lastSeenAt = isStale ? now : stored.lastSeenAt
     const record = { createdAt: stored.createdAt, lastSeenAt, expiresAt: stored.expiresAt }
+    rememberLoaded(record, stored.data)
     return {
       ...stored.data,
       userId: stored.userId ?? undefined,
@@ -127,9 +129,14 @@ export class RedisSessionStore implements SessionStore {
     } = session
     const now = this.clock.now()
     if (stored !== undefined) {
-      // Loaded from this store: update only, never re-create (see updateSession).
+      // Loaded from this store: update only, never re-create, and only the keys this request changed.
       const ttl = this.ttlMs({ isRemembered, expiresAt: stored.expiresAt }, now)
-      await this.scripts.updateSession([this.keys.session(id)], [JSON.stringify(data), now.getTime(), ttl])
+      const { changed, removed } = changesOf(stored, data)
+      const pairs = dataFields(changed)
+      await this.scripts.updateSession(
+        [this.keys.session(id)],
+        [now.getTime(), ttl, pairs.length, ...pairs.flat(), ...removed.map(dataField)],
+      )
       return
     }
     if (userId !== undefined && credentialVersion === undefined) {
