@@ -1,8 +1,9 @@
-// `npm run bench [-- --quick] [-- --profile]`: the shop's four scenarios against a bare Fastify route, each
+// `npm run bench [-- --quick] [-- --profile] [-- --store redis]`: the shop's four scenarios against a bare Fastify route, each
 // server in its own process on loopback, autocannon here. See docs/performance.md.
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { deleteRedisKeys } from '../scripts/redis-keys.ts'
 import { measureArgon2 } from './argon2.ts'
 import { buildServers, type ChildServer, startServer } from './child-server.ts'
 import { countRowWrites, createBenchDatabase } from './database.ts'
@@ -14,6 +15,11 @@ import { signIn } from './visitor.ts'
 
 const isQuick = process.argv.includes('--quick')
 const isProfiled = process.argv.includes('--profile')
+// `--store redis`: the shop keeps its sessions in the Redis at BENCH_REDIS_URL (default: this machine's), under
+// a key prefix of this run's own, deleted at the end.
+const store = process.argv[process.argv.indexOf('--store') + 1] === 'redis' ? 'redis' : 'postgres'
+const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379'
+const redisPrefix = `bench:${randomBytes(4).toString('hex')}:`
 const times = isQuick ? { seconds: 2, warmUpSeconds: 1 } : { seconds: 10, warmUpSeconds: 3 }
 // PostgreSQL publishes a backend's row counts at the latest 10 s after it goes idle.
 const STATS_SETTLE_MS = 11_000
@@ -50,7 +56,11 @@ buildServers()
 const database = await createBenchDatabase(log)
 const servers: ChildServer[] = []
 try {
-  const env = { BENCH_DATABASE_URL: database.url, BENCH_SESSION_SECRET: randomBytes(32).toString('base64url') }
+  const env = {
+    BENCH_DATABASE_URL: database.url,
+    BENCH_SESSION_SECRET: randomBytes(32).toString('base64url'),
+    ...(store === 'redis' ? { BENCH_REDIS_URL: redisUrl, BENCH_REDIS_PREFIX: redisPrefix } : {}),
+  }
   const bare = await startServer('bare', {})
   servers.push(bare)
   const shop = await startServer('shop', env, isProfiled ? ['--cpu-prof', '--cpu-prof-dir=tmp/profiles'] : [])
@@ -79,11 +89,12 @@ try {
       ceilings,
       s1Writes,
       shopPeakMiB: toMiB(peakMemoryKiB(shop.pid)),
-      run: `${isQuick ? 'quick' : 'full'} run: ${times.seconds} s per scenario after ${times.warmUpSeconds} s of warm-up; Node ${process.version}; ${database.server}`,
+      run: `${isQuick ? 'quick' : 'full'} run: ${times.seconds} s per scenario after ${times.warmUpSeconds} s of warm-up; Node ${process.version}; ${database.server}; sessions in ${store === 'redis' ? `Redis (${redisUrl})` : 'PostgreSQL'}`,
       loadAverages: [startLoad, loadAverage()],
     }),
   )
 } finally {
   for (const server of servers) await server.stop()
   await database.drop()
+  if (store === 'redis') await deleteRedisKeys(redisUrl, redisPrefix)
 }

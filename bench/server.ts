@@ -32,8 +32,10 @@ async function buildShop(): Promise<FastifyInstance> {
     throw new Error('BENCH_DATABASE_URL and BENCH_SESSION_SECRET are set by bench/run.ts')
   // NODE_ENV=test: production's settings (compiled templates cached, no pretty logs) without the Secure
   // cookie, which a browser would not send back over plain http. The per-request log line is off.
-  const config = { ...loadConfig({ NODE_ENV: 'test' }), databaseUrl, sessionSecret }
-  return buildApp(config, { logger: false })
+  // `--store redis`: bench/run.ts sets the Redis URL and a key prefix of this run's own.
+  const redisEnv = process.env.BENCH_REDIS_URL ? { SESSION_REDIS_URL: process.env.BENCH_REDIS_URL } : {}
+  const config = { ...loadConfig({ NODE_ENV: 'test', ...redisEnv }), databaseUrl, sessionSecret }
+  return buildApp(config, { logger: false, redisKeyPrefix: process.env.BENCH_REDIS_PREFIX })
 }
 
 function buildBare(): FastifyInstance {

@@ -5,7 +5,7 @@ import { type AppConfig, type AppOptions, buildApp } from '../../src/app.ts'
 import { loadConfig } from '../../src/config.ts'
 import type { Database } from '../../src/db/client.ts'
 import { createTestDatabase } from './database.ts'
-import { deleteRedisKeys, storeSettingsFor } from './session-store.ts'
+import { deleteTestRedisKeys, storeSettingsFor } from './session-store.ts'
 import { Visitor } from './visitor.ts'
 
 type Hooks = Pick<TestContext, 'after'>
@@ -40,7 +40,7 @@ export async function startApp(
   })
   t.after(async () => {
     await app.close()
-    if (store.redisKeyPrefix !== undefined) await deleteRedisKeys(store.redisKeyPrefix)
+    if (store.redisKeyPrefix !== undefined) await deleteTestRedisKeys(store.redisKeyPrefix)
   })
   await app.ready()
   return { app, db: app.db, clock, config }

@@ -1,6 +1,6 @@
 // Which session store the suite runs on: PostgreSQL, or Redis with TEST_SESSION_STORE=redis (`npm run
 // test:redis`). One suite for both: tests reach what a store holds through the functions here.
-import { Redis } from 'ioredis'
+import { deleteRedisKeys } from '../../scripts/redis-keys.ts'
 
 export const isRedisSuite = process.env.TEST_SESSION_STORE === 'redis'
 
@@ -17,17 +17,6 @@ export function redisPrefixOf(databaseUrl: string): string {
 }
 
 /** Deletes every key under the prefix, when the test database goes. */
-export async function deleteRedisKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 })
-  try {
-    await redis.connect()
-    let cursor = '0'
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000)
-      if (keys.length > 0) await redis.unlink(...keys)
-      cursor = next
-    } while (cursor !== '0')
-  } finally {
-    redis.disconnect()
-  }
+export function deleteTestRedisKeys(prefix: string): Promise<void> {
+  return deleteRedisKeys(REDIS_URL, prefix)
 }
