@@ -5,6 +5,7 @@ import { test } from 'node:test'
 import { addToCart, createAccount, createFileDatabase, sessionIdOf, signIn, uniqueEmail } from '../helpers/accounts.ts'
 import { startVisit } from '../helpers/app.ts'
 import { flashOf } from '../helpers/pages.ts'
+import { countSessions } from '../helpers/session-store.ts'
 import { Visitor } from '../helpers/visitor.ts'
 
 const databaseUrl = await createFileDatabase()
@@ -32,7 +33,7 @@ test('deleting ends every session of the account at once, and says so on the cat
   assert.match(flashOf(home.body) ?? '', /Your account is deleted/)
   assert.equal((await visit.get('/account')).headers.location, '/login?next=%2Faccount')
   assert.equal((await visit.other.get('/account')).headers.location, '/login?next=%2Faccount')
-  assert.equal(await visit.db.prisma.session.count({ where: { userId: visit.user.id } }), 0)
+  assert.equal(await countSessions(visit, { userId: visit.user.id }), 0)
   assert.equal(await visit.db.prisma.user.count({ where: { id: visit.user.id } }), 0)
 })
 

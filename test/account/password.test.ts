@@ -3,6 +3,7 @@ import { test } from 'node:test'
 import { createAccount, createFileDatabase, PASSWORD, sessionIdOf, signIn, uniqueEmail } from '../helpers/accounts.ts'
 import { startVisit } from '../helpers/app.ts'
 import { signedInEmailOf } from '../helpers/pages.ts'
+import { countSessions, storedSessions } from '../helpers/session-store.ts'
 import { startShopWithMail, waitUntilAllSent } from '../helpers/shop-with-mail.ts'
 import { Visitor } from '../helpers/visitor.ts'
 
@@ -98,7 +99,7 @@ test('a successful change ends every other session of the account', async (t) =>
   const visit = await twoClients(t)
   const otherId = sessionIdOf(visit.other)
   await changePassword(visit, PASSWORD, NEW_PASSWORD)
-  assert.equal(await visit.db.prisma.session.count({ where: { id: otherId } }), 0)
+  assert.equal(await countSessions(visit, { id: otherId }), 0)
   const home = await visit.other.get('/')
   assert.equal(signedInEmailOf(home.body), null)
   assert.equal((await visit.other.get('/account')).statusCode, 303)
@@ -127,7 +128,7 @@ test('the new password is stored as a fresh argon2id hash', async (t) => {
   const user = await visit.db.prisma.user.findUniqueOrThrow({ where: { id: visit.user.id } })
   assert.notEqual(user.passwordHash, visit.user.passwordHash)
   assert.match(user.passwordHash, /^\$argon2id\$/)
-  const sessions = await visit.db.prisma.session.findMany({ where: { userId: visit.user.id } })
+  const sessions = await storedSessions(visit, { userId: visit.user.id })
   assert.ok(!JSON.stringify(sessions).includes(NEW_PASSWORD), 'no password in any session row')
 })
 

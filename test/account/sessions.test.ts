@@ -4,6 +4,7 @@ import { describeBrowser } from '../../src/account/sessions.ts'
 import { createAccount, createFileDatabase, PASSWORD, sessionIdOf, signIn, uniqueEmail } from '../helpers/accounts.ts'
 import { startVisit } from '../helpers/app.ts'
 import { setCookieOf, signedInEmailOf } from '../helpers/pages.ts'
+import { countSessions, type StoreOf, storedSession } from '../helpers/session-store.ts'
 import { findForms, Visitor } from '../helpers/visitor.ts'
 
 const databaseUrl = await createFileDatabase()
@@ -25,8 +26,11 @@ async function twoClients(t: Parameters<typeof startVisit>[0]) {
   return { laptop, desktop, email, user, db: laptop.db }
 }
 
-const publicIdOf = async (db: Awaited<ReturnType<typeof twoClients>>['db'], visitor: Visitor) =>
-  (await db.prisma.session.findUniqueOrThrow({ where: { id: sessionIdOf(visitor) } })).publicId
+const publicIdOf = async (store: StoreOf, visitor: Visitor) => {
+  const session = await storedSession(store, sessionIdOf(visitor))
+  assert.ok(session, 'the visitor has a stored session')
+  return session.publicId
+}
 
 /** The table's rows: browser text and whether the row is marked as this session. */
 function sessionRows(html: string) {
@@ -58,10 +62,10 @@ test('each session shows when it started and when it was last seen', async (t) =
 })
 
 test('each session has a sign-out form, and there is one to sign out all others', async (t) => {
-  const { laptop, desktop, db } = await twoClients(t)
+  const { laptop, desktop } = await twoClients(t)
   const actions = findForms((await laptop.get('/account/sessions')).body).map((form) => form.action)
   for (const visitor of [laptop, desktop]) {
-    assert.ok(actions.includes(`/account/sessions/${await publicIdOf(db, visitor)}/delete`))
+    assert.ok(actions.includes(`/account/sessions/${await publicIdOf(laptop, visitor)}/delete`))
   }
   assert.ok(actions.includes('/account/sessions/others/delete'))
 })
@@ -84,23 +88,27 @@ test("another account's sessions are not listed", async (t) => {
 })
 
 test('an account page lists no session that has ended, even before the sweep deletes it', async (t) => {
-  const { laptop, desktop, db } = await twoClients(t)
+  const { laptop, desktop } = await twoClients(t)
   const idleSeconds = 1800
   laptop.clock.advance(idleSeconds - 100)
   await laptop.get('/') // the laptop stays active; the desktop does not
   laptop.clock.advance(100)
   const page = await laptop.get('/account/sessions')
   assert.deepEqual(sessionRows(page.body), [{ browser: 'Firefox 133 on Linux', isCurrent: true }])
-  assert.equal(await db.prisma.session.count({ where: { id: sessionIdOf(desktop) } }), 1, 'not yet swept')
+  assert.equal(await countSessions(laptop, { id: sessionIdOf(desktop) }), 1, 'not yet swept')
 })
 
 test("signing out another session ends it: that client's next request is a guest's", async (t) => {
-  const { laptop, desktop, db } = await twoClients(t)
+  const { laptop, desktop } = await twoClients(t)
   const desktopSessionId = sessionIdOf(desktop)
-  const res = await laptop.submit('/account/sessions', {}, `/account/sessions/${await publicIdOf(db, desktop)}/delete`)
+  const res = await laptop.submit(
+    '/account/sessions',
+    {},
+    `/account/sessions/${await publicIdOf(laptop, desktop)}/delete`,
+  )
   assert.equal(res.statusCode, 303)
   assert.equal(res.headers.location, '/account/sessions')
-  assert.equal(await db.prisma.session.count({ where: { id: desktopSessionId } }), 0)
+  assert.equal(await countSessions(laptop, { id: desktopSessionId }), 0)
   const desktopHome = await desktop.get('/')
   assert.equal(signedInEmailOf(desktopHome.body), null)
   assert.equal((await desktop.get('/account')).statusCode, 303)
@@ -135,7 +143,7 @@ test("deleting another account's session is 404 and that session goes on", async
   await createAccount(db, strangerEmail)
   await signIn(stranger, strangerEmail)
   const token = await laptop.csrfToken('/account/sessions')
-  const res = await laptop.post(`/account/sessions/${await publicIdOf(db, stranger)}/delete`, { _csrf: token })
+  const res = await laptop.post(`/account/sessions/${await publicIdOf(laptop, stranger)}/delete`, { _csrf: token })
   assert.equal(res.statusCode, 404)
   assert.match(res.body, /Not found/)
   assert.equal((await stranger.get('/account')).statusCode, 200)
@@ -162,13 +170,17 @@ test('the secret session id in the URL is 404: only the public id names a sessio
 })
 
 test("the current session's button signs out like /logout", async (t) => {
-  const { laptop, desktop, db } = await twoClients(t)
+  const { laptop, desktop } = await twoClients(t)
   const laptopSessionId = sessionIdOf(laptop)
-  const res = await laptop.submit('/account/sessions', {}, `/account/sessions/${await publicIdOf(db, laptop)}/delete`)
+  const res = await laptop.submit(
+    '/account/sessions',
+    {},
+    `/account/sessions/${await publicIdOf(laptop, laptop)}/delete`,
+  )
   assert.equal(res.statusCode, 303)
   assert.equal(res.headers.location, '/')
   assert.equal(setCookieOf(res, 'sid')?.value, '')
-  assert.equal(await db.prisma.session.count({ where: { id: laptopSessionId } }), 0)
+  assert.equal(await countSessions(laptop, { id: laptopSessionId }), 0)
   assert.equal(signedInEmailOf((await laptop.get('/')).body), null)
   assert.equal((await desktop.get('/account')).statusCode, 200)
 })

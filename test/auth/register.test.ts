@@ -3,6 +3,7 @@ import { test } from 'node:test'
 import { createAccount, createFileDatabase, PASSWORD, sessionIdOf, uniqueEmail } from '../helpers/accounts.ts'
 import { startVisit } from '../helpers/app.ts'
 import { signedInEmailOf } from '../helpers/pages.ts'
+import { countSessions, storedSessionOrThrow } from '../helpers/session-store.ts'
 
 const databaseUrl = await createFileDatabase()
 
@@ -19,7 +20,7 @@ test('registering creates the account, signs in and sends the visitor to their a
   assert.equal(account.statusCode, 200)
   assert.equal(signedInEmailOf(account.body), email)
   const user = await visit.db.prisma.user.findUniqueOrThrow({ where: { email } })
-  const session = await visit.db.prisma.session.findUniqueOrThrow({ where: { id: sessionIdOf(visit) } })
+  const session = await storedSessionOrThrow(visit, sessionIdOf(visit))
   assert.equal(session.userId, user.id)
 })
 
@@ -192,7 +193,7 @@ test("a guest's cart lines move to the new account, and the guest session ends",
   const email = uniqueEmail()
   await visit.submit('/register', { email, password: PASSWORD })
   assert.notEqual(sessionIdOf(visit), guestId)
-  assert.equal(await visit.db.prisma.session.count({ where: { id: guestId } }), 0)
+  assert.equal(await countSessions(visit, { id: guestId }), 0)
   const user = await visit.db.prisma.user.findUniqueOrThrow({ where: { email } })
   assert.equal(await visit.db.prisma.cartItem.count({ where: { userId: user.id } }), 1)
   assert.match((await visit.get('/cart')).body, /data-testid="cart-count"[^>]*>1</)
@@ -202,6 +203,6 @@ test('the session row never holds the password', async (t) => {
   const visit = await startVisit(t, { databaseUrl })
   await visit.submit('/register', { email: uniqueEmail(), password: PASSWORD })
   await visit.get('/account')
-  const session = await visit.db.prisma.session.findUniqueOrThrow({ where: { id: sessionIdOf(visit) } })
+  const session = await storedSessionOrThrow(visit, sessionIdOf(visit))
   assert.ok(!JSON.stringify(session).includes(PASSWORD))
 })

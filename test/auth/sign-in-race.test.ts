@@ -13,6 +13,7 @@ import {
 } from '../helpers/accounts.ts'
 import { startVisit } from '../helpers/app.ts'
 import { holdRowLock, untilSomeoneWaitsForALock } from '../helpers/locks.ts'
+import { countSessions, storedSessions } from '../helpers/session-store.ts'
 import { findForm, Visitor } from '../helpers/visitor.ts'
 
 const databaseUrl = await createFileDatabase()
@@ -76,7 +77,7 @@ test('a sign-in whose password check came before a password change gets no usabl
   assert.equal(changed.statusCode, 303)
   assert.equal(signedIn.statusCode, 303, 'the sign-in itself answered as usual')
   await assertNotSignedIn(other)
-  const sessions = await laptop.db.prisma.session.findMany({ where: { userId: user.id } })
+  const sessions = await storedSessions(laptop, { userId: user.id })
   assert.deepEqual(
     sessions.map((session) => session.id),
     [sessionIdOf(laptop)],
@@ -92,7 +93,7 @@ test('a sign-in in flight from another browser gets no usable session after "sig
   assert.equal(changed.statusCode, 303)
   assert.equal(signedIn.statusCode, 303)
   await assertNotSignedIn(other)
-  assert.equal(await laptop.db.prisma.session.count({ where: { userId: user.id } }), 1)
+  assert.equal(await countSessions(laptop, { userId: user.id }), 1)
   assert.equal((await laptop.get('/account')).statusCode, 200)
 })
 

@@ -13,6 +13,8 @@ import {
 } from '../helpers/accounts.ts'
 import { startVisit } from '../helpers/app.ts'
 import { setCookieOf, signedInEmailOf } from '../helpers/pages.ts'
+import { countSessions, storedSessionOrThrow } from '../helpers/session-store.ts'
+import { throttleFailures } from '../helpers/throttle-store.ts'
 import { Visitor } from '../helpers/visitor.ts'
 
 const databaseUrl = await createFileDatabase()
@@ -32,7 +34,7 @@ test('the right password signs in and sends the visitor to their account page', 
   const res = await signIn(visit, email)
   assert.equal(res.statusCode, 303)
   assert.equal(res.headers.location, '/account')
-  const session = await visit.db.prisma.session.findUniqueOrThrow({ where: { id: sessionIdOf(visit) } })
+  const session = await storedSessionOrThrow(visit, sessionIdOf(visit))
   assert.equal(session.userId, user.id)
   const account = await visit.get('/account')
   assert.equal(account.statusCode, 200)
@@ -80,7 +82,7 @@ test('a guest session id planted before sign-in is worthless afterwards (session
   const plantedCookie = visit.cookies.get('sid') as string
   const plantedId = sessionIdOf(visit) as string
   await signIn(visit, email)
-  assert.equal(await visit.db.prisma.session.count({ where: { id: plantedId } }), 0, 'the guest row is gone')
+  assert.equal(await countSessions(visit, { id: plantedId }), 0, 'the guest row is gone')
 
   const attacker = new Visitor(visit.app)
   attacker.cookies.set('sid', plantedCookie)
@@ -114,7 +116,7 @@ test('signing in as someone else ends the session of the first account in this b
   const firstId = sessionIdOf(visit)
   await signIn(visit, second)
   assert.notEqual(sessionIdOf(visit), firstId)
-  assert.equal(await visit.db.prisma.session.count({ where: { id: firstId } }), 0)
+  assert.equal(await countSessions(visit, { id: firstId }), 0)
   assert.equal(signedInEmailOf((await visit.get('/')).body), second)
 })
 
@@ -185,7 +187,7 @@ for (const [field, where, poison] of poisoned) {
     await createAccount(visit.db, email)
     const fields = { email, password: PASSWORD }
     fields[field] = poison(fields[field])
-    const failuresBefore = await visit.db.prisma.loginFailure.count()
+    const failuresBefore = (await throttleFailures(visit)).length
     const res = await signIn(visit, fields.email, fields.password)
     assert.equal(res.statusCode, 400)
     assert.deepEqual(
@@ -193,7 +195,7 @@ for (const [field, where, poison] of poisoned) {
       [field],
     )
     assert.equal(setCookieOf(res, 'sid'), undefined)
-    assert.equal(await visit.db.prisma.loginFailure.count(), failuresBefore, 'no attempt was counted')
+    assert.equal((await throttleFailures(visit)).length, failuresBefore, 'no attempt was counted')
   })
 }
 
@@ -235,7 +237,7 @@ test('signing out ends the session on the server, clears the cookie and goes hom
   assert.ok(cleared)
   assert.equal(cleared.value, '')
   assert.ok(cleared.expires && cleared.expires.getTime() < Date.now())
-  assert.equal(await visit.db.prisma.session.count({ where: { id: sessionId } }), 0)
+  assert.equal(await countSessions(visit, { id: sessionId }), 0)
   const home = await visit.get('/')
   assert.equal(signedInEmailOf(home.body), null)
 })

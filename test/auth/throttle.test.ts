@@ -13,6 +13,7 @@ import {
   uniqueEmail,
 } from '../helpers/accounts.ts'
 import { startVisit, type TestApp } from '../helpers/app.ts'
+import { recordFailures } from '../helpers/throttle-store.ts'
 import { Visitor } from '../helpers/visitor.ts'
 
 const databaseUrl = await createFileDatabase()
@@ -158,9 +159,7 @@ test('attempts refused for their client address do not count against the email',
   await createAccount(visit.db, email)
   // The address's 50 failures, recorded directly: counting them is the test above.
   const failedAt = visit.clock.now()
-  await visit.db.prisma.loginFailure.createMany({
-    data: Array.from({ length: 50 }, () => ({ key: `ip:${address}`, failedAt })),
-  })
+  await recordFailures(visit, `ip:${address}`, 50, failedAt)
   const token = await visit.csrfToken('/login')
   for (let i = 0; i < 5; i++) assert.equal((await attempt(visit, address, email, 'wrong', token)).statusCode, 429)
   assert.equal((await attempt(visit, uniqueAddress(), email, PASSWORD, token)).statusCode, 303)

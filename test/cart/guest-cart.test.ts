@@ -5,6 +5,7 @@ import { hashSessionId } from '../../src/sessions/ids.ts'
 import { addToCart } from '../helpers/accounts.ts'
 import { startVisit } from '../helpers/app.ts'
 import { tableRows } from '../helpers/pages.ts'
+import { countSessions, storedSessions } from '../helpers/session-store.ts'
 import { cartRows, product } from '../helpers/shop-data.ts'
 import { Visitor } from '../helpers/visitor.ts'
 
@@ -16,7 +17,7 @@ test("a guest's first add stores a session that owns the line, and the cookie ca
   assert.ok(sid, 'the add sets the session cookie')
   assert.equal(sid.httpOnly, true)
   assert.equal(sid.sameSite, 'Lax')
-  const [session, ...others] = await visit.db.prisma.session.findMany()
+  const [session, ...others] = await storedSessions(visit)
   assert.ok(session)
   assert.equal(others.length, 0)
   assert.equal(session.userId, null)
@@ -55,7 +56,7 @@ test('a new guest sees an empty cart, and looking at it stores nothing', async (
   assert.equal(res.statusCode, 200)
   assert.match(res.body, /Your cart is empty\./)
   assert.ok(!visit.cookies.has('sid'))
-  assert.equal(await visit.db.prisma.session.count(), 0)
+  assert.equal(await countSessions(visit), 0)
 })
 
 test("a guest's cart is still there on later requests", async (t) => {
@@ -69,7 +70,7 @@ test("a guest's cart is still there on later requests", async (t) => {
   assert.match(cart.body, /Enamel Camp Mug/)
   assert.match(cart.body, /Brass Ballpoint Pen/)
   assert.match(cart.body, /Total \(5 items\)/)
-  assert.equal(await visit.db.prisma.session.count(), 1)
+  assert.equal(await countSessions(visit), 1)
 })
 
 test("a guest's cart survives a restart of the app", async (t) => {
@@ -87,7 +88,7 @@ test("a guest's cart survives a restart of the app", async (t) => {
   // …and the restarted app accepts the forms of the page it served.
   const res = await browser.submit('/cart', { quantity: '7' }, `/cart/items/${mug.id}`)
   assert.equal(res.statusCode, 303)
-  const [session] = await second.db.prisma.session.findMany()
+  const [session] = await storedSessions(second)
   assert.deepEqual(await cartRows(second.db, { sessionId: session?.id ?? '' }), { [mug.id]: 7 })
 })
 
@@ -114,5 +115,5 @@ test("a guest's cart ends with the session: an idle guest comes back to an empty
   const cart = await visit.get('/cart')
   assert.match(cart.body, /Your cart is empty\./)
   assert.equal(await visit.db.prisma.cartItem.count(), 0)
-  assert.equal(await visit.db.prisma.session.count(), 0)
+  assert.equal(await countSessions(visit), 0)
 })

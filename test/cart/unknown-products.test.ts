@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { addToCart } from '../helpers/accounts.ts'
 import { startVisit } from '../helpers/app.ts'
+import { countSessions } from '../helpers/session-store.ts'
 import { allCartRows, product } from '../helpers/shop-data.ts'
 import type { Fields } from '../helpers/visitor.ts'
 
@@ -38,7 +39,7 @@ test("a guest's add of a product that is not there stores no session", async (t)
   const visit = await startVisit(t)
   const res = await visit.post('/cart/items', { _csrf: await visit.csrfToken(), productId: '999999' })
   assert.equal(res.statusCode, 404)
-  assert.equal(await visit.db.prisma.session.count(), 0)
+  assert.equal(await countSessions(visit), 0)
   assert.ok(!visit.cookies.has('sid'))
 })
 
@@ -63,7 +64,7 @@ test('a guest with no cart who removes a line makes no session', async (t) => {
   const visit = await startVisit(t)
   const res = await visit.post('/cart/items/1/delete', { _csrf: await visit.csrfToken('/') })
   assert.equal(res.statusCode, 303)
-  assert.equal(await visit.db.prisma.session.count(), 0)
+  assert.equal(await countSessions(visit), 0)
   assert.ok(!visit.cookies.has('sid'))
 })
 
@@ -88,7 +89,7 @@ for (const [what, fields] of [
     const productId = fields.quantity === '0' ? '1' : '999999'
     const res = await visit.post(`/cart/items/${productId}`, { _csrf: await visit.csrfToken('/'), ...fields })
     assert.equal(res.statusCode, fields.quantity === '0' ? 303 : 404)
-    assert.equal(await visit.db.prisma.session.count(), 0)
+    assert.equal(await countSessions(visit), 0)
     assert.ok(!visit.cookies.has('sid'))
   })
 }

@@ -11,6 +11,7 @@ import {
 } from '../helpers/accounts.ts'
 import { startVisit } from '../helpers/app.ts'
 import { signedInEmailOf } from '../helpers/pages.ts'
+import { countSessions, storedSessionOrThrow } from '../helpers/session-store.ts'
 import { findForm, Visitor } from '../helpers/visitor.ts'
 
 const databaseUrl = await createFileDatabase()
@@ -46,17 +47,17 @@ test('signing out without a token is 403 and the session goes on', async (t) => 
   const visit = await signedInVisit(t)
   const res = await visit.post('/logout', {})
   assert.equal(res.statusCode, 403)
-  assert.equal(await visit.db.prisma.session.count({ where: { id: sessionIdOf(visit) } }), 1)
+  assert.equal(await countSessions(visit, { id: sessionIdOf(visit) }), 1)
   assert.equal((await visit.get('/account')).statusCode, 200)
 })
 
 test('adding to the cart without a token is 403 and adds nothing', async (t) => {
   const visit = await startVisit(t, { databaseUrl })
   const { _csrf, ...fields } = await addToCartFields(visit)
-  const sessionsBefore = await visit.db.prisma.session.count()
+  const sessionsBefore = await countSessions(visit)
   const res = await visit.post('/cart/items', fields)
   assert.equal(res.statusCode, 403)
-  assert.equal(await visit.db.prisma.session.count(), sessionsBefore)
+  assert.equal(await countSessions(visit), sessionsBefore)
   assert.equal(visit.cookies.has('sid'), false)
 })
 
@@ -184,9 +185,9 @@ test('every other form of a signed-in account without a token is 403 and changes
   assert.equal((await addToCart(visit, 1)).statusCode, 303)
   const otherDevice = new Visitor(visit.app)
   await signIn(otherDevice, visit.email)
-  const other = await visit.db.prisma.session.findUniqueOrThrow({ where: { id: sessionIdOf(otherDevice) } })
+  const other = await storedSessionOrThrow(visit, sessionIdOf(otherDevice))
   const snapshot = async () => ({
-    sessions: await visit.db.prisma.session.count(),
+    sessions: await countSessions(visit),
     orders: await visit.db.prisma.order.count(),
     cart: await visit.db.prisma.cartItem.findMany({ select: { productId: true, quantity: true } }),
   })

@@ -15,6 +15,7 @@ import {
 } from '../helpers/accounts.ts'
 import { startVisit, TEST_SECRET } from '../helpers/app.ts'
 import { setCookieOf, signedInEmailOf } from '../helpers/pages.ts'
+import { countSessions, storedSession, storedSessionOrThrow } from '../helpers/session-store.ts'
 import { Visitor } from '../helpers/visitor.ts'
 
 const databaseUrl = await createFileDatabase()
@@ -52,7 +53,7 @@ test('a remembered sign-in keeps the cookie for REMEMBER_MAX_SECONDS', async (t)
   const lifetimeSeconds = (cookie.expires.getTime() - Date.now()) / 1000
   assert.ok(Math.abs(lifetimeSeconds - REMEMBER_MAX_SECONDS) < 120, `expires in ${lifetimeSeconds} s`)
   assert.equal(cookie.httpOnly, true)
-  const session = await visit.db.prisma.session.findUniqueOrThrow({ where: { id: sessionIdOf(visit) } })
+  const session = await storedSessionOrThrow(visit, sessionIdOf(visit))
   assert.equal(session.isRemembered, true)
   assert.equal(session.expiresAt.getTime(), visit.clock.now().getTime() + REMEMBER_MAX_SECONDS * 1000)
 })
@@ -66,7 +67,7 @@ test('signing in again without remember, over a remembered session, gives a cook
   assert.ok(again, 'a new session cookie')
   assert.equal(again.expires, undefined)
   assert.equal(again.maxAge, undefined)
-  const session = await visit.db.prisma.session.findUniqueOrThrow({ where: { id: sessionIdOf(visit) } })
+  const session = await storedSessionOrThrow(visit, sessionIdOf(visit))
   assert.equal(session.isRemembered, false)
 })
 
@@ -138,20 +139,20 @@ test('the CSRF cookie is HttpOnly, SameSite=Lax, Path=/ and signed with a key of
 
 test('a browsing guest gets no session row and no session cookie', async (t) => {
   const visit = await startVisit(t, { databaseUrl })
-  const sessionsBefore = await visit.db.prisma.session.count()
+  const sessionsBefore = await countSessions(visit)
   for (const url of ['/', '/products/1', '/cart', '/login', '/register', '/', '/products/2', '/cart']) {
     const res = await visit.get(url)
     assert.equal(res.statusCode, 200)
     assert.equal(setCookieOf(res, 'sid'), undefined, url)
   }
-  assert.equal(await visit.db.prisma.session.count(), sessionsBefore)
+  assert.equal(await countSessions(visit), sessionsBefore)
 })
 
 test("a guest's first cart line starts the session: one row and one cookie", async (t) => {
   const visit = await startVisit(t, { databaseUrl })
   const res = await addToCart(visit, 1)
   assert.equal(res.statusCode, 303)
-  const session = await visit.db.prisma.session.findUniqueOrThrow({ where: { id: sessionIdOf(visit) } })
+  const session = await storedSessionOrThrow(visit, sessionIdOf(visit))
   assert.equal(session.userId, null)
   assert.equal(await visit.db.prisma.cartItem.count({ where: { sessionId: session.id } }), 1)
 })
@@ -189,14 +190,14 @@ for (const [kind, forge] of forgedCookies) {
     await signIn(visit, email)
     const forged = new Visitor(visit.app)
     forged.cookies.set('sid', forge(visit.cookies.get('sid') as string, cookieSessionIdOf(visit) as string))
-    const sessionsBefore = await visit.db.prisma.session.count()
+    const sessionsBefore = await countSessions(visit)
     const home = await forged.get('/')
     assert.equal(home.statusCode, 200)
     assert.equal(signedInEmailOf(home.body), null)
     const account = await forged.get('/account')
     assert.equal(account.statusCode, 303)
     assert.equal(account.headers.location, '/login?next=%2Faccount')
-    assert.equal(await visit.db.prisma.session.count(), sessionsBefore, 'no row is created')
+    assert.equal(await countSessions(visit), sessionsBefore, 'no row is created')
   })
 }
 
@@ -207,12 +208,9 @@ test('an unknown but validly signed id is never taken up, even when the visitor 
   assert.equal((await visit.get('/')).statusCode, 200)
   const res = await addToCart(visit, 1)
   assert.equal(res.statusCode, 303)
-  assert.equal(await visit.db.prisma.session.count({ where: { id: hashSessionId(plantedId) } }), 0)
+  assert.equal(await countSessions(visit, { id: hashSessionId(plantedId) }), 0)
   assert.notEqual(cookieSessionIdOf(visit), plantedId)
-  assert.ok(
-    await visit.db.prisma.session.findUnique({ where: { id: sessionIdOf(visit) } }),
-    'a fresh session holds the cart',
-  )
+  assert.ok(await storedSession(visit, sessionIdOf(visit)), 'a fresh session holds the cart')
 })
 
 test('the cookie of an unknown session is cleared in the response', async (t) => {

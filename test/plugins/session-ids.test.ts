@@ -12,6 +12,7 @@ import {
 } from '../helpers/accounts.ts'
 import { startVisit } from '../helpers/app.ts'
 import { signedInEmailOf } from '../helpers/pages.ts'
+import { storedSessionOrThrow, storedSessions } from '../helpers/session-store.ts'
 import { Visitor } from '../helpers/visitor.ts'
 
 const databaseUrl = await createFileDatabase()
@@ -29,7 +30,7 @@ test('the Session table holds the hash of the id in the cookie, never the id its
   await createAccount(visit.db, email)
   await signIn(visit, email)
   const cookieId = cookieSessionIdOf(visit) as string
-  const row = await visit.db.prisma.session.findUniqueOrThrow({ where: { id: sessionIdOf(visit) } })
+  const row = await storedSessionOrThrow(visit, sessionIdOf(visit))
   assert.match(row.id, /^[0-9a-f]{64}$/)
   assert.ok(!JSON.stringify(row).includes(cookieId))
 })
@@ -41,7 +42,7 @@ test('no value in a copy of the Session table, sent as the session cookie raw or
   await signIn(visit, email, undefined, { remember: true })
   const guest = new Visitor(visit.app)
   await addToCart(guest, 1)
-  const copy = await visit.db.prisma.session.findMany()
+  const copy = await storedSessions(visit)
   const values = [...new Set(copy.flatMap(textsOf))]
   assert.ok(values.length >= 4, 'the copy has ids, public ids and data to try')
   for (const value of values) {

@@ -11,6 +11,8 @@ import {
   uniqueEmail,
 } from '../helpers/accounts.ts'
 import { startVisit } from '../helpers/app.ts'
+import { countSessions } from '../helpers/session-store.ts'
+import { sessionVersion } from '../helpers/session-writes.ts'
 
 const databaseUrl = await createFileDatabase()
 
@@ -42,13 +44,7 @@ const isSignedIn = async (visit: Awaited<ReturnType<typeof signedInVisit>>) => {
   return false
 }
 
-/** The row's transaction id changes with every write, whatever the columns written. */
-async function rowVersion(visit: Awaited<ReturnType<typeof signedInVisit>>) {
-  const [row] = await visit.db.prisma.$queryRaw<{ version: string; lastSeenAt: Date }[]>`
-    SELECT xmin::text AS version, "lastSeenAt" FROM "Session" WHERE id = ${visit.sessionId}`
-  assert.ok(row, 'the session row exists')
-  return row
-}
+const rowVersion = (visit: Awaited<ReturnType<typeof signedInVisit>>) => sessionVersion(visit, visit.sessionId)
 
 test('a session is still signed in a second before its idle limit', async (t) => {
   const visit = await signedInVisit(t)
@@ -60,7 +56,7 @@ test('a session idle for SESSION_IDLE_SECONDS is signed out and its row deleted'
   const visit = await signedInVisit(t)
   visit.clock.advance(IDLE)
   assert.equal(await isSignedIn(visit), false)
-  assert.equal(await visit.db.prisma.session.count({ where: { id: visit.sessionId } }), 0)
+  assert.equal(await countSessions(visit, { id: visit.sessionId }), 0)
 })
 
 test('requests within the idle limit keep the session alive past it', async (t) => {
@@ -82,7 +78,7 @@ test('a session ends SESSION_MAX_SECONDS after sign-in however active it is', as
   assert.equal(await isSignedIn(visit), true, 'a second before the end')
   visit.clock.advance(1)
   assert.equal(await isSignedIn(visit), false)
-  assert.equal(await visit.db.prisma.session.count({ where: { id: visit.sessionId } }), 0)
+  assert.equal(await countSessions(visit, { id: visit.sessionId }), 0)
 })
 
 test('a remembered session has no idle limit', async (t) => {
@@ -95,7 +91,7 @@ test('a remembered session ends REMEMBER_MAX_SECONDS after sign-in', async (t) =
   const visit = await signedInVisit(t, { remember: true })
   visit.clock.advance(REMEMBER)
   assert.equal(await isSignedIn(visit), false)
-  assert.equal(await visit.db.prisma.session.count({ where: { id: visit.sessionId } }), 0)
+  assert.equal(await countSessions(visit, { id: visit.sessionId }), 0)
 })
 
 test('requests within a tenth of the idle limit write nothing to the session row', async (t) => {
@@ -144,7 +140,7 @@ test('a guest session that ends takes its cart lines with it', async (t) => {
   visit.clock.advance(IDLE)
   const cart = await visit.get('/cart')
   assert.match(cart.body, /data-testid="cart-count"[^>]*>0</)
-  assert.equal(await visit.db.prisma.session.count({ where: { id: guestId } }), 0)
+  assert.equal(await countSessions(visit, { id: guestId }), 0)
   assert.equal(await visit.db.prisma.cartItem.count({ where: { sessionId: guestId } }), 0)
 })
 
@@ -152,7 +148,7 @@ test('an ended session id is not taken up again when its visitor adds to the car
   const visit = await signedInVisit(t)
   visit.clock.advance(IDLE)
   await addToCart(visit, 1)
-  assert.equal(await visit.db.prisma.session.count({ where: { id: visit.sessionId } }), 0)
+  assert.equal(await countSessions(visit, { id: visit.sessionId }), 0)
   assert.notEqual(sessionIdOf(visit), visit.sessionId)
 })
 

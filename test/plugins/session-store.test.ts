@@ -13,9 +13,13 @@ import {
   uniqueEmail,
 } from '../helpers/accounts.ts'
 import { startApp } from '../helpers/app.ts'
+import { onlyOnPostgres } from '../helpers/session-store.ts'
 import { Visitor } from '../helpers/visitor.ts'
 
 const databaseUrl = await createFileDatabase()
+
+// These tests are about PostgresSessionStore itself; on Redis the app runs another store.
+const PG_STORE = onlyOnPostgres('tests the PostgresSessionStore class')
 
 async function storeWithSignedInSession(t: Parameters<typeof startApp>[0]) {
   const started = await startApp(t, { databaseUrl })
@@ -35,7 +39,7 @@ async function storeWithSignedInSession(t: Parameters<typeof startApp>[0]) {
   }
 }
 
-test('a request still running when its session is signed out does not bring the session back', async (t) => {
+test('a request still running when its session is signed out does not bring the session back', PG_STORE, async (t) => {
   const { db, cookieId, rowId, get, set } = await storeWithSignedInSession(t)
   const loaded = await get(cookieId)
   assert.ok(loaded)
@@ -44,13 +48,13 @@ test('a request still running when its session is signed out does not bring the 
   assert.equal(await db.prisma.session.count({ where: { id: rowId } }), 0)
 })
 
-test('a loaded session carries the header data: the email and the cart count', async (t) => {
+test('a loaded session carries the header data: the email and the cart count', PG_STORE, async (t) => {
   const { cookieId, email, get } = await storeWithSignedInSession(t)
   const loaded = await get(cookieId)
   assert.deepEqual(loaded?.viewer, { email, cartCount: 0 })
 })
 
-test('the header data is not written into the session row when it is saved', async (t) => {
+test('the header data is not written into the session row when it is saved', PG_STORE, async (t) => {
   const { db, cookieId, rowId, get, set } = await storeWithSignedInSession(t)
   const loaded = await get(cookieId)
   assert.ok(loaded)
@@ -61,7 +65,7 @@ test('the header data is not written into the session row when it is saved', asy
   assert.ok(!JSON.stringify(row.data).includes('@x.test'), 'no email in the row')
 })
 
-test("a guest's cart count comes with the session, the account's once signed in", async (t) => {
+test("a guest's cart count comes with the session, the account's once signed in", PG_STORE, async (t) => {
   const { app, db, config, clock } = await startApp(t, { databaseUrl })
   const store = new PostgresSessionStore(db, config.session, clock)
   const get = promisify(store.get.bind(store)) as (id: string) => Promise<Session | null>
@@ -75,7 +79,7 @@ test("a guest's cart count comes with the session, the account's once signed in"
   assert.equal((await get(cookieSessionIdOf(visitor) as string))?.viewer?.cartCount, 2)
 })
 
-test('an unknown id loads as no session', async (t) => {
+test('an unknown id loads as no session', PG_STORE, async (t) => {
   const { get } = await storeWithSignedInSession(t)
   assert.equal(await get('no-such-session-id-at-all'), null)
 })

@@ -1,5 +1,4 @@
 // Reading the session page as a visitor does: the value shown for a term, on one side of the page.
-import type { Database } from '../../src/db/client.ts'
 
 const decode = (text: string) => text.replaceAll('&#39;', "'").replaceAll('&quot;', '"').replaceAll('&amp;', '&')
 
@@ -28,11 +27,4 @@ export function factOf(html: string, part: Part, term: string) {
     if (cells.get('term') === term) return { value: cells.get('value'), note: cells.get('note'), why: cells.get('why') }
   }
   return undefined
-}
-
-/** Each session row's transaction id: it changes whenever the row is written. */
-export async function sessionRowVersions(db: Database): Promise<string[]> {
-  const rows = await db.prisma.$queryRaw<{ id: string; xmin: string }[]>`
-    SELECT id, xmin::text FROM "Session" ORDER BY id`
-  return rows.map((row) => `${row.id}@${row.xmin}`)
 }

@@ -15,8 +15,9 @@ import {
 import { startVisit, TEST_SECRET } from '../helpers/app.ts'
 import { setCookieOf } from '../helpers/pages.ts'
 import { isRedisSuite } from '../helpers/session-store.ts'
+import { sessionVersions } from '../helpers/session-writes.ts'
 import { product } from '../helpers/shop-data.ts'
-import { factOf, sessionRowVersions } from './helpers.ts'
+import { factOf } from './helpers.ts'
 
 const databaseUrl = await createFileDatabase()
 
@@ -31,7 +32,7 @@ async function signedIn(t: Parameters<typeof startVisit>[0], remember: boolean, 
 
 test('a visitor with no session is told there is none and why, and the page sets no cookie and writes no row', async (t) => {
   const visit = await startVisit(t, { databaseUrl })
-  const before = await sessionRowVersions(visit.db)
+  const before = await sessionVersions(visit)
   const res = await visit.get('/session')
   assert.equal(res.statusCode, 200)
   assert.match(res.body, /You have no session\./)
@@ -40,7 +41,7 @@ test('a visitor with no session is told there is none and why, and the page sets
   assert.equal(res.headers['cache-control'], 'no-store')
   assert.equal(factOf(res.body, 'sid', 'Sent by your browser')?.value, 'No')
   assert.equal(factOf(res.body, 'csrf', 'Sent by your browser')?.value, 'No')
-  assert.deepEqual(await sessionRowVersions(visit.db), before)
+  assert.deepEqual(await sessionVersions(visit), before)
 })
 
 test('a browsing guest is shown the csrf cookie it holds, and still no session', async (t) => {
@@ -66,7 +67,7 @@ test("a guest with a cart sees the session's start, its id's first 8 characters 
   const visit = await startVisit(t, { databaseUrl })
   await addToCart(visit, (await product(visit.db, 'camp-mug')).id, 2)
   await visit.get('/') // where the add's redirect goes, and its message is shown
-  const before = await sessionRowVersions(visit.db)
+  const before = await sessionVersions(visit)
   const res = await visit.get('/session')
   const id = cookieSessionIdOf(visit) as string
   assert.equal(factOf(res.body, 'sid', 'Value')?.value, `${id.slice(0, 8)}…`)
@@ -77,7 +78,7 @@ test("a guest with a cart sees the session's start, its id's first 8 characters 
   assert.match(res.body, /<li>2 × Enamel Camp Mug<\/li>/)
   assert.match(res.body, /they end with it, and join your account’s cart when you sign in/)
   assert.equal(res.headers['set-cookie'], undefined)
-  assert.deepEqual(await sessionRowVersions(visit.db), before, 'looking at the page writes nothing')
+  assert.deepEqual(await sessionVersions(visit), before, 'looking at the page writes nothing')
 })
 
 test('a session signed in without remember ends at its idle limit, and its cookie with the browser', async (t) => {

@@ -7,6 +7,7 @@ import { addToCart, createAccount, createFileDatabase, sessionIdOf, signIn, uniq
 import { startVisit } from '../helpers/app.ts'
 import { holdRowLock, untilSomeoneWaitsForALock } from '../helpers/locks.ts'
 import { signedInEmailOf } from '../helpers/pages.ts'
+import { countSessions } from '../helpers/session-store.ts'
 import { Visitor } from '../helpers/visitor.ts'
 import { totpCode, turnOn } from './helpers.ts'
 
@@ -42,7 +43,7 @@ test('with two-factor on, the right password leads to the code page and does not
 })
 
 test('the right code signs in with a new session id and goes to the next given at /login', async (t) => {
-  const { browser, email, code, db, user, app } = await accountWithTwoFactor(t)
+  const { browser, email, code, visit, user, app } = await accountWithTwoFactor(t)
   await passwordStep(browser, email, '/login?next=%2Forders')
   const pendingCookie = browser.cookies.header()
   const pendingId = sessionIdOf(browser)
@@ -52,10 +53,10 @@ test('the right code signs in with a new session id and goes to the next given a
   assert.notEqual(sessionIdOf(browser), pendingId)
   assert.equal(signedInEmailOf((await browser.get('/account')).body), email)
   // The id from before the second step is dead: no row, and its cookie is a guest's.
-  assert.equal(await db.prisma.session.count({ where: { id: pendingId } }), 0)
+  assert.equal(await countSessions(visit, { id: pendingId }), 0)
   const stale = await app.inject({ method: 'GET', url: '/account', headers: { cookie: pendingCookie } })
   assert.equal(stale.headers.location, '/login?next=%2Faccount')
-  assert.equal(await db.prisma.session.count({ where: { userId: user.id } }), 2)
+  assert.equal(await countSessions(visit, { userId: user.id }), 2)
 })
 
 test('remember me, ticked at the password step, still holds after the second step', async (t) => {
