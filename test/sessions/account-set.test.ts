@@ -56,3 +56,32 @@ redisTest('a password change leaves only the session that changed it', async (t)
   for (const browser of others) assert.ok(await isGuest(browser))
   assert.equal(await isGuest(laptop), false)
 })
+
+// Known bug (not fixed here): insertSession gives the account's set the TTL of the session as inserted (the
+// idle limit), and touchSession/updateSession never extend it. A session in use for longer than the idle limit
+// outlives its set: the set is gone while its sessions live, so the sessions page lists none of them, and
+// "sign out others" and a password change end none by id (the others still end at their next load, through
+// the credential version). Measured: the set's PTTL 299986 ms against its session's 1799991 ms, and after
+// "sign out others" the set is [] instead of the current session.
+redisTest(
+  'the set outlives its sessions: an active session keeps its place, and "sign out others" keeps it signed in',
+  async (t) => {
+    const { app, clock, browsers, members, user } = await signedInThrice(t)
+    const [laptop] = browsers as [Visitor, Visitor, Visitor]
+    const setKey = keys.account(user.id)
+    // 25 minutes on, within the idle limit of 30. Redis' time is real and the test clock's is not: the set's
+    // TTL is brought to where 25 real minutes would have left it. The request then records activity.
+    clock.advance(1500)
+    await redisOf(app).pexpire(setKey, (await redisOf(app).pttl(setKey)) - 1_500_000)
+    assert.equal((await laptop.get('/account')).statusCode, 200)
+    const session = await redisOf(app).pttl(keys.session(sessionIdOf(laptop) ?? ''))
+    const set = await redisOf(app).pttl(setKey)
+    assert.ok(set >= session, `the set expires in ${set} ms, before its session (in ${session} ms)`)
+    // What Redis does once the set's shorter TTL runs out (in 5 minutes, while the session lives on).
+    if (set < session) await redisOf(app).del(setKey)
+    assert.equal(await submit(laptop, '/account/sessions', '/account/sessions/others/delete'), 303)
+    assert.equal(await isGuest(laptop), false, '"sign out others" signed this session out too')
+    assert.deepEqual(await members(), [sessionIdOf(laptop)])
+  },
+  { todo: 'bug: the account set is not extended when its sessions are (see the comment above)' },
+)

@@ -8,9 +8,12 @@ import { redisKeys } from '../../src/sessions/redis-keys.ts'
 import { createFileDatabase } from '../helpers/accounts.ts'
 import { isRedisSuite, redisPrefixOf } from '../helpers/session-store.ts'
 
-/** A test of the Redis store: skipped, with the reason shown, when the suite runs on PostgreSQL. */
-export const redisTest = (name: string, fn: (t: TestContext) => Promise<void>) =>
-  test(name, { skip: isRedisSuite ? false : 'the Redis store only (TEST_SESSION_STORE=redis)' }, fn)
+/**
+ * A test of the Redis store: skipped, with the reason shown, when the suite runs on PostgreSQL. A `todo` test
+ * runs and reports, but does not fail the suite: a known bug, written up where it is declared.
+ */
+export const redisTest = (name: string, fn: (t: TestContext) => Promise<void>, options: { todo?: string } = {}) =>
+  test(name, { ...options, skip: isRedisSuite ? false : 'the Redis store only (TEST_SESSION_STORE=redis)' }, fn)
 
 /** The file's database; none is made (and a name that is never opened stands in) when the tests are skipped. */
 export function fileDatabaseOnRedis(): Promise<string> {
