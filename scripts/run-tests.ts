@@ -9,6 +9,7 @@ import { seedCatalog } from '../src/catalog/seed.ts'
 import { openDatabase } from '../src/db/client.ts'
 import { migrate } from '../src/db/migrate.ts'
 import { databaseUrlOn, findPostgresServer, runOnServer } from './postgres-server.ts'
+import { requireRedis } from './redis-keys.ts'
 
 const root = path.resolve(import.meta.dirname, '..')
 const suites = process.argv.slice(2)
@@ -28,6 +29,8 @@ async function findTestFiles(dir: string): Promise<string[]> {
     .filter((file) => suites.length > 0 || !file.startsWith(path.join('test', 'browser')))
     .sort()
 }
+
+if (process.env.TEST_SESSION_STORE === 'redis') await requireRedis()
 
 const server = await findPostgresServer('test-postgres', console.log)
 const serverUrl = server.url
