@@ -5,18 +5,16 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { sweepOldSecurityEvents } from '../account/activity.ts'
 import { THROTTLE_WINDOW_SECONDS } from '../auth/throttle.ts'
-import { postgresAttempts } from '../sessions/postgres-attempts.ts'
+import { sweepLoginFailures } from '../sessions/postgres-attempts.ts'
 
 const SWEEP_INTERVAL_MS = 60_000
 
 export const housekeepingPlugin = fp(
   async (app: FastifyInstance) => {
-    // The sign-up throttle counts in PostgreSQL whichever store holds the sessions.
-    const signups = postgresAttempts(app.db, app.clock, THROTTLE_WINDOW_SECONDS)
     const sweep = async () => {
       await app.sessions.sweep()
-      await app.sessions.attempts.sweep()
-      if (app.sessions.kind !== 'postgres') await signups.sweep()
+      // LoginFailure rows: the sign-up throttle's whichever store holds the sessions (Redis' counters expire).
+      await sweepLoginFailures(app.db, app.clock, THROTTLE_WINDOW_SECONDS)
       await sweepOldSecurityEvents(app.db, app.clock.now())
     }
     const timer = setInterval(() => {

@@ -1,4 +1,5 @@
-// Server-side sessions: the session cookie carries only a signed random id; everything else is in the store (`app.sessions`: PostgreSQL or Redis).
+// Server-side sessions: the session cookie carries only a signed random id; everything else is in the store
+// (`app.sessions`: PostgreSQL or Redis).
 import fastifyCookie, { Signer } from '@fastify/cookie'
 import fastifySession from '@fastify/session'
 import type { FastifyInstance, FastifyRequest } from 'fastify'

@@ -2,7 +2,7 @@
 // each with a line on why it is there. Plain functions of the session, the lifetimes and the time.
 import type { CartLine } from '../cart/cart.ts'
 import type { SessionLifetimes } from '../config.ts'
-import { activityDelayMs } from '../sessions/lifetimes.ts'
+import { activityDelayMs, endOf } from '../sessions/lifetimes.ts'
 import type { StoredRecord } from '../sessions/types.ts'
 import { formatDateTime } from '../shared/dates.ts'
 import type { Fact } from './cookies.ts'
@@ -29,10 +29,11 @@ export type ServerView = { facts: Fact[]; cart: { lines: CartLine[]; why: string
  * idle end counts from the last activity recorded, as the store checks it.
  */
 export function endingOf(session: Pick<SessionFacts, 'stored' | 'isRemembered'>, lifetimes: SessionLifetimes): Ending {
-  const { expiresAt, lastSeenAt } = session.stored
-  if (session.isRemembered) return { at: expiresAt, reason: 'remember' }
-  const idleEnd = new Date(lastSeenAt.getTime() + lifetimes.idleSeconds * 1000)
-  return idleEnd < expiresAt ? { at: idleEnd, reason: 'idle' } : { at: expiresAt, reason: 'absolute' }
+  const { isRemembered, stored } = session
+  // The rule the store applies (sessions/lifetimes.ts), and which of the limits it was.
+  const at = endOf({ isRemembered, ...stored }, lifetimes)
+  if (isRemembered) return { at, reason: 'remember' }
+  return { at, reason: at < stored.expiresAt ? 'idle' : 'absolute' }
 }
 
 function endingNote(reason: EndReason, lifetimes: SessionLifetimes): string {

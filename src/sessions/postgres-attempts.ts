@@ -6,7 +6,6 @@ import type { Clock } from '../shared/clock.ts'
 import type { Attempts, CountedKey, Reservation } from './types.ts'
 
 export function postgresAttempts(db: Database, clock: Clock, windowSeconds: number): Attempts {
-  const windowStart = () => new Date(clock.now().getTime() - windowSeconds * 1000)
   return {
     reserve(keys) {
       // Waiting for a key's lock in PostgreSQL holds a pooled connection, so a burst of guesses at one email
@@ -24,10 +23,13 @@ export function postgresAttempts(db: Database, clock: Clock, windowSeconds: numb
       const ids = reservation.ids.map(Number)
       await db.prisma.loginFailure.deleteMany({ where: { OR: [{ key: { in: forget } }, { id: { in: ids } }] } })
     },
-    async sweep() {
-      await db.prisma.loginFailure.deleteMany({ where: { failedAt: { lte: windowStart() } } })
-    },
   }
+}
+
+/** Deletes the failures that have left the window: the sign-in throttle's on PostgreSQL, the sign-up's always. */
+export async function sweepLoginFailures(db: Database, clock: Clock, windowSeconds: number): Promise<void> {
+  const windowStart = new Date(clock.now().getTime() - windowSeconds * 1000)
+  await db.prisma.loginFailure.deleteMany({ where: { failedAt: { lte: windowStart } } })
 }
 
 async function reserveInTransaction(

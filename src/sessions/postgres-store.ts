@@ -1,7 +1,6 @@
 // @fastify/session's store, on the Session table. Besides loading and saving, it enforces the lifetimes
 // on every load (never trusting the cookie's own expiry) and records activity lazily. Rows are keyed by the
 // hash of the id in the cookie (see ids.ts).
-import type { SessionStore } from '@fastify/session'
 import type { Session } from 'fastify'
 import type { SessionLifetimes } from '../config.ts'
 import type { Database } from '../db/client.ts'
@@ -9,12 +8,10 @@ import { bool, date, int, intOrNull, json, type RawRow, textOrNull } from '../db
 import { Prisma } from '../generated/prisma/client.ts'
 import type { Clock } from '../shared/clock.ts'
 import { changesOf, rememberLoaded } from './changes.ts'
-import { hashSessionId } from './ids.ts'
+import { HashedIdStore, splitSession } from './hashed-id-store.ts'
 import { absoluteEnd, activityDelayMs, hasEnded } from './lifetimes.ts'
 import { insertGuestSession, insertSignedInSession } from './postgres-insert.ts'
 import type { StoredRecord, Viewer } from './types.ts'
-
-type Callback = (error?: unknown) => void
 
 type SessionRow = StoredRecord & {
   data: Record<string, unknown>
@@ -39,7 +36,7 @@ function decodeSessionRow(row: RawRow): SessionRow {
 
 // Every statement here is on the direct path (see db/sql.ts): loading a session runs on almost every request,
 // and its writes (activity, a flash message) are the shop's most frequent.
-export class PostgresSessionStore implements SessionStore {
+export class PostgresSessionStore extends HashedIdStore {
   readonly #touchAfterMs: number
 
   constructor(
@@ -47,27 +44,15 @@ export class PostgresSessionStore implements SessionStore {
     private readonly lifetimes: SessionLifetimes,
     private readonly clock: Clock,
   ) {
+    super()
     this.#touchAfterMs = activityDelayMs(lifetimes)
   }
 
-  // @fastify/session hands over the id from the cookie; below, `id` is always the row id (its hash).
-  get(cookieId: string, callback: (error: unknown, session?: Session | null) => void): void {
-    this.load(hashSessionId(cookieId)).then((session) => callback(null, session), callback)
-  }
-
-  set(cookieId: string, session: Session, callback: Callback): void {
-    this.save(hashSessionId(cookieId), session).then(() => callback(), callback)
-  }
-
-  destroy(cookieId: string, callback: Callback): void {
-    this.delete(hashSessionId(cookieId)).then(() => callback(), callback)
-  }
-
-  private async delete(id: string): Promise<void> {
+  protected async end(id: string): Promise<void> {
     await this.db.sql.execute(Prisma.sql`DELETE FROM "Session" WHERE id = ${id}`)
   }
 
-  private async load(id: string): Promise<Session | null> {
+  protected async load(id: string): Promise<Session | null> {
     const row = await this.db.sql.firstRow(
       Prisma.sql`
       SELECT s.data, s."userId", s."isRemembered", s."createdAt", s."lastSeenAt", s."expiresAt", u.email,
@@ -82,7 +67,7 @@ export class PostgresSessionStore implements SessionStore {
     if (row === null) return null
     const now = this.clock.now()
     if (hasEnded(row, this.lifetimes, now)) {
-      await this.delete(id)
+      await this.end(id)
       return null
     }
     let { lastSeenAt } = row
@@ -96,17 +81,8 @@ export class PostgresSessionStore implements SessionStore {
     return { ...row.data, userId: row.userId ?? undefined, isRemembered: row.isRemembered, stored, viewer } as Session
   }
 
-  private async save(id: string, session: Session): Promise<void> {
-    // `stored` and `viewer` are the store's own view of the row, never data to persist.
-    const {
-      stored,
-      viewer: _viewer,
-      userId,
-      credentialVersion,
-      isRemembered = false,
-      userAgent = '',
-      ...data
-    } = session
+  protected async save(id: string, session: Session): Promise<void> {
+    const { stored, userId, credentialVersion, isRemembered, userAgent, data } = splitSession(session)
     const now = this.clock.now()
     if (stored !== undefined) {
       // Loaded from this store: update only. Upserting here could bring back a session that a
@@ -123,7 +99,7 @@ export class PostgresSessionStore implements SessionStore {
     }
     // New in this request (a first cart line, or a sign-in's regenerated id, which is saved twice).
     const expiresAt = absoluteEnd(isRemembered, this.lifetimes, now)
-    const row = { id, data, isRemembered, userAgent: userAgent.slice(0, 512), now, expiresAt }
+    const row = { id, data, isRemembered, userAgent, now, expiresAt }
     if (userId === undefined) await insertGuestSession(this.db, row)
     else if (credentialVersion !== undefined) await insertSignedInSession(this.db, row, userId, credentialVersion)
     else throw new Error('a sign-in must carry the credential version it checked')

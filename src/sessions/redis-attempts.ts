@@ -40,6 +40,5 @@ export function redisAttempts(
       const failure = (await pipeline.exec())?.find(([error]) => error !== null)?.[0]
       if (failure) throw failure
     },
-    async sweep() {},
   }
 }

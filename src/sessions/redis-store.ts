@@ -2,7 +2,6 @@
 // of its idle and absolute ends (recomputed on each write, never past the absolute end). Every write is a
 // script (redis-scripts.ts), so a late write cannot bring back a session that was destroyed. What the header
 // shows (email, cart count) and the account's credential version come from PostgreSQL in one statement.
-import type { SessionStore } from '@fastify/session'
 import type { Session } from 'fastify'
 import type { Redis } from 'ioredis'
 import type { SessionLifetimes } from '../config.ts'
@@ -11,14 +10,12 @@ import { int, type RawRow, text } from '../db/decode.ts'
 import { Prisma } from '../generated/prisma/client.ts'
 import type { Clock } from '../shared/clock.ts'
 import { changesOf, rememberLoaded } from './changes.ts'
-import { hashSessionId } from './ids.ts'
+import { HashedIdStore, splitSession } from './hashed-id-store.ts'
 import { absoluteEnd, activityDelayMs, endOf, hasEnded } from './lifetimes.ts'
 import type { RedisKeys } from './redis-keys.ts'
 import type { Scripts } from './redis-scripts.ts'
 import { dataField, dataFields, decodeRedisSession, encodeRedisSession, type RedisSession } from './redis-session.ts'
 import type { Viewer } from './types.ts'
-
-type Callback = (error?: unknown) => void
 
 const decodeAccountRow = (row: RawRow) => ({
   email: text(row, 'email'),
@@ -26,7 +23,7 @@ const decodeAccountRow = (row: RawRow) => ({
   cartCount: int(row, 'cartCount'),
 })
 
-export class RedisSessionStore implements SessionStore {
+export class RedisSessionStore extends HashedIdStore {
   readonly #touchAfterMs: number
 
   constructor(
@@ -37,29 +34,18 @@ export class RedisSessionStore implements SessionStore {
     private readonly lifetimes: SessionLifetimes,
     private readonly clock: Clock,
   ) {
+    super()
     this.#touchAfterMs = activityDelayMs(lifetimes)
   }
 
-  get(cookieId: string, callback: (error: unknown, session?: Session | null) => void): void {
-    this.load(hashSessionId(cookieId)).then((session) => callback(null, session), callback)
-  }
-
-  set(cookieId: string, session: Session, callback: Callback): void {
-    this.save(hashSessionId(cookieId), session).then(() => callback(), callback)
-  }
-
-  destroy(cookieId: string, callback: Callback): void {
-    this.end(hashSessionId(cookieId)).then(() => callback(), callback)
-  }
-
   /** Deletes the session; a guest's cart anchor (see redis.ts) goes with it, and its lines by cascade. */
-  async end(id: string): Promise<void> {
+  protected async end(id: string): Promise<void> {
     const { accountPrefix, accountSuffix } = this.keys
     const anchored = await this.scripts.destroySession([this.keys.session(id)], [id, accountPrefix, accountSuffix])
     if (anchored === 1) await this.db.sql.execute(Prisma.sql`DELETE FROM "Session" WHERE id = ${id}`)
   }
 
-  private async load(id: string): Promise<Session | null> {
+  protected async load(id: string): Promise<Session | null> {
     const stored = decodeRedisSession(await this.redis.hgetall(this.keys.session(id)))
     if (stored === null) return null
     const now = this.clock.now()
@@ -117,16 +103,8 @@ export class RedisSessionStore implements SessionStore {
     return Math.max(1, endOf({ ...session, lastSeenAt: now }, this.lifetimes).getTime() - now.getTime())
   }
 
-  private async save(id: string, session: Session): Promise<void> {
-    const {
-      stored,
-      viewer: _viewer,
-      userId,
-      credentialVersion,
-      isRemembered = false,
-      userAgent = '',
-      ...data
-    } = session
+  protected async save(id: string, session: Session): Promise<void> {
+    const { stored, userId, credentialVersion, isRemembered, userAgent, data } = splitSession(session)
     const now = this.clock.now()
     if (stored !== undefined) {
       // Loaded from this store: update only, never re-create, and only the keys this request changed.
@@ -151,7 +129,7 @@ export class RedisSessionStore implements SessionStore {
       data,
       userId: userId ?? null,
       isRemembered,
-      userAgent: userAgent.slice(0, 512),
+      userAgent,
       createdAt: now,
       lastSeenAt: now,
       expiresAt,

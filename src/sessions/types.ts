@@ -57,8 +57,6 @@ export type Attempts = {
   reserve(keys: CountedKey[]): Promise<Reservation>
   /** A right answer: `forget` keys lose every failure, and the reservation was no failure. */
   clear(forget: string[], reservation: { ids: readonly string[] }): Promise<void>
-  /** Deletes what has left the window (Redis needs none: its keys expire). */
-  sweep(): Promise<void>
 }
 
 export type Sessions = {

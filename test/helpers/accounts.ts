@@ -131,14 +131,15 @@ export function sessionIdOf(visitor: Visitor<unknown>): string | undefined {
 }
 
 /**
- * An app on the file's database with CONFIRM_SECONDS set, and a visitor signed in to a fresh account: the start
- * of every test of a page that asks to confirm it's you.
+ * An app on the file's database (with CONFIRM_SECONDS when given, for the pages that ask to confirm it's you),
+ * and a visitor signed in to a fresh account.
  */
 export async function startSignedInVisit(
   t: Parameters<typeof startVisit>[0],
-  options: { databaseUrl: string; confirmSeconds: number },
+  options: { databaseUrl: string; confirmSeconds?: number },
 ) {
-  const env = { CONFIRM_SECONDS: String(options.confirmSeconds) }
+  const env: Record<string, string> =
+    options.confirmSeconds === undefined ? {} : { CONFIRM_SECONDS: String(options.confirmSeconds) }
   const visit = await startVisit(t, { databaseUrl: options.databaseUrl, env })
   const email = uniqueEmail()
   const user = await createAccount(visit.db, email)

@@ -4,8 +4,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { Session } from 'fastify'
 import { changesOf, rememberLoaded } from '../../src/sessions/changes.ts'
-import { cookieSessionIdOf, createAccount, createFileDatabase, signIn, uniqueEmail } from '../helpers/accounts.ts'
-import { startVisit } from '../helpers/app.ts'
+import { cookieSessionIdOf, createFileDatabase, startSignedInVisit } from '../helpers/accounts.ts'
 
 const databaseUrl = await createFileDatabase()
 
@@ -14,10 +13,7 @@ function callback<T>(run: (done: (error: unknown, value?: T) => void) => void): 
 }
 
 test('two requests that load one session and change different keys both keep their change', async (t) => {
-  const visit = await startVisit(t, { databaseUrl })
-  const email = uniqueEmail()
-  await createAccount(visit.db, email)
-  await signIn(visit, email)
+  const visit = await startSignedInVisit(t, { databaseUrl })
   const id = cookieSessionIdOf(visit) as string
   const { store } = visit.app.sessions
   const load = () => callback<Session | null>((done) => store.get(id, done))
