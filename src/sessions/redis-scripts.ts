@@ -4,17 +4,25 @@
 // it was not given (the per-user set of a destroyed session) needs one Redis, not a cluster.
 import type { Redis } from 'ioredis'
 
+// The account's set lives at least as long as each of its sessions: every write that sets a session's TTL (in
+// ARGV[2]) extends the set's (KEYS[2]) to it, never shortens it. A guest passes its session key as KEYS[2].
+const OUTLIVE_SESSION = `if KEYS[2] ~= KEYS[1] and redis.call('PTTL', KEYS[2]) < tonumber(ARGV[2]) then
+        redis.call('PEXPIRE', KEYS[2], ARGV[2])
+      end`
+
 const SCRIPTS = {
   // Update only: a session that is no longer there stays gone (no resurrection by a late write). Writes only
-  // the data keys the request changed (see changes.ts). KEYS: session. ARGV: lastSeenAt, ttl ms, the number of
-  // changed fields, their field, value pairs, then the fields to delete.
+  // the data keys the request changed (see changes.ts). KEYS: session, account set (the session again for a
+  // guest). ARGV: lastSeenAt, ttl ms, the number of changed fields, their field, value pairs, then the fields
+  // to delete.
   updateSession: {
-    numberOfKeys: 1,
+    numberOfKeys: 2,
     lua: `if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
       local changed = tonumber(ARGV[3])
       redis.call('HSET', KEYS[1], 'lastSeenAt', ARGV[1], unpack(ARGV, 4, 3 + 2 * changed))
       if #ARGV > 3 + 2 * changed then redis.call('HDEL', KEYS[1], unpack(ARGV, 4 + 2 * changed)) end
       redis.call('PEXPIRE', KEYS[1], ARGV[2])
+      ${OUTLIVE_SESSION}
       return 1`,
   },
   // A new session (or a sign-in's regenerated one, saved twice), and its place in the account's set.
@@ -24,18 +32,18 @@ const SCRIPTS = {
     lua: `redis.call('DEL', KEYS[1])
       redis.call('HSET', KEYS[1], unpack(ARGV, 3))
       redis.call('PEXPIRE', KEYS[1], ARGV[2])
-      if KEYS[2] ~= KEYS[1] then
-        redis.call('SADD', KEYS[2], ARGV[1])
-        if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[2], ARGV[2]) end
-      end
+      if KEYS[2] ~= KEYS[1] then redis.call('SADD', KEYS[2], ARGV[1]) end
+      ${OUTLIVE_SESSION}
       return 1`,
   },
-  // Lazy activity: only a session that is still there. KEYS: session. ARGV: lastSeenAt, ttl ms.
+  // Lazy activity: only a session that is still there. KEYS: session, account set (the session again for a
+  // guest). ARGV: lastSeenAt, ttl ms.
   touchSession: {
-    numberOfKeys: 1,
+    numberOfKeys: 2,
     lua: `if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
       redis.call('HSET', KEYS[1], 'lastSeenAt', ARGV[1])
       redis.call('PEXPIRE', KEYS[1], ARGV[2])
+      ${OUTLIVE_SESSION}
       return 1`,
   },
   // A sign-out: the session and its place in the account's set. Answers whether it anchored a guest cart.

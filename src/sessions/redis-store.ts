@@ -95,7 +95,7 @@ export class RedisSessionStore extends HashedIdStore {
   }
 
   private async touch(id: string, stored: RedisSession, now: Date): Promise<void> {
-    await this.scripts.touchSession([this.keys.session(id)], [now.getTime(), this.ttlMs(stored, now)])
+    await this.scripts.touchSession(this.keysOf(id, stored.userId), [now.getTime(), this.ttlMs(stored, now)])
   }
 
   /** Milliseconds to the session's end if nothing happens from `now` on (at least 1: PEXPIRE needs it). */
@@ -111,10 +111,13 @@ export class RedisSessionStore extends HashedIdStore {
       const ttl = this.ttlMs({ isRemembered, expiresAt: stored.expiresAt }, now)
       const { changed, removed } = changesOf(stored, data)
       const pairs = dataFields(changed)
-      await this.scripts.updateSession(
-        [this.keys.session(id)],
-        [now.getTime(), ttl, pairs.length, ...pairs.flat(), ...removed.map(dataField)],
-      )
+      await this.scripts.updateSession(this.keysOf(id, userId ?? null), [
+        now.getTime(),
+        ttl,
+        pairs.length,
+        ...pairs.flat(),
+        ...removed.map(dataField),
+      ])
       return
     }
     if (userId !== undefined && credentialVersion === undefined) {
@@ -136,9 +139,13 @@ export class RedisSessionStore extends HashedIdStore {
       credentialVersion: credentialVersion ?? 0,
       isAnchored,
     })
-    const accountKey = userId === undefined ? this.keys.session(id) : this.keys.account(userId)
     const ttl = this.ttlMs({ isRemembered, expiresAt }, now)
-    await this.scripts.insertSession([this.keys.session(id), accountKey], [id, ttl, ...fields])
+    await this.scripts.insertSession(this.keysOf(id, userId ?? null), [id, ttl, ...fields])
+  }
+
+  /** A write's keys: the session's, and its account's set (the session's again for a guest). */
+  private keysOf(id: string, userId: number | null): string[] {
+    return [this.keys.session(id), userId === null ? this.keys.session(id) : this.keys.account(userId)]
   }
 
   private async anchor(id: string, now: Date, expiresAt: Date): Promise<void> {
