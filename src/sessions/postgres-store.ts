@@ -7,7 +7,7 @@ import type { Database } from '../db/client.ts'
 import { bool, date, int, intOrNull, json, type RawRow, textOrNull } from '../db/decode.ts'
 import { Prisma } from '../generated/prisma/client.ts'
 import type { Clock } from '../shared/clock.ts'
-import { changesOf, rememberLoaded } from './changes.ts'
+import { changesOf, isUnchanged, rememberLoaded } from './changes.ts'
 import { HashedIdStore, splitSession } from './hashed-id-store.ts'
 import { absoluteEnd, activityDelayMs, hasEnded } from './lifetimes.ts'
 import { insertGuestSession, insertSignedInSession } from './postgres-insert.ts'
@@ -87,12 +87,15 @@ export class PostgresSessionStore extends HashedIdStore {
     if (stored !== undefined) {
       // Loaded from this store: update only. Upserting here could bring back a session that a
       // concurrent request (a sign-out) has just deleted, and an ended id is never taken up again. Only the
-      // keys this request changed are written (see changes.ts).
-      const { changed, removed } = changesOf(stored, data)
+      // keys this request changed are written (see changes.ts); a save with none costs no commit, since
+      // activity is the load's to record. The account never changes here: a sign-in or out is a new id.
+      const changes = changesOf(stored, data)
+      if (isUnchanged(changes)) return
+      const { changed, removed } = changes
       await this.db.sql.execute(
         Prisma.sql`
           UPDATE "Session" SET data = (data || ${JSON.stringify(changed)}::jsonb) - ${removed}::text[],
-            "userId" = ${userId ?? null}, "lastSeenAt" = ${now}
+            "lastSeenAt" = ${now}
           WHERE id = ${id}`,
       )
       return

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { Session } from 'fastify'
-import { changesOf, rememberLoaded } from '../../src/sessions/changes.ts'
+import { changesOf, isUnchanged, rememberLoaded, rememberWritten } from '../../src/sessions/changes.ts'
 import { cookieSessionIdOf, createFileDatabase, startSignedInVisit } from '../helpers/accounts.ts'
 
 const databaseUrl = await createFileDatabase()
@@ -39,4 +39,13 @@ test('the changes of a session are the keys whose value differs from the load, a
     removed: ['flash'],
   })
   assert.deepEqual(changesOf(stored, { flash: 'Saved.', cookie: { path: '/' }, step: 1 }), { changed: {}, removed: [] })
+})
+
+test('a key another statement has written is no change for the save', () => {
+  const stored = { createdAt: new Date(0), lastSeenAt: new Date(0), expiresAt: new Date(0) }
+  rememberLoaded(stored, { flash: 'Added A.', step: 1 })
+  rememberWritten(stored, 'flash', 'Added B.')
+  const changes = changesOf(stored, { flash: 'Added B.', step: 1 })
+  assert.ok(isUnchanged(changes), JSON.stringify(changes))
+  assert.deepEqual(changesOf(stored, { flash: 'Added C.', step: 1 }).changed, { flash: 'Added C.' })
 })
