@@ -53,17 +53,24 @@ export type Refusal = 'no-such-product' | 'owner-ended'
 
 export type Written = { quantity: number; wasCapped: boolean }
 
-type UpsertRow = { quantity: number | null; previous: number | null; hasProduct: boolean }
+type UpsertRow = { quantity: number | null; wasCapped: boolean; hasProduct: boolean }
 
 const decodeUpsertRow = (row: RawRow): UpsertRow => ({
   quantity: intOrNull(row, 'quantity'),
-  previous: intOrNull(row, 'previous'),
+  wasCapped: bool(row, 'wasCapped'),
   hasProduct: bool(row, 'hasProduct'),
 })
 
 /**
+ * A flash message the line's statement also writes into the session's row (PostgreSQL's store only, see
+ * flash-along.ts): `capped` when an add hit the cap, else `done`.
+ */
+export type FlashAlong = { sessionRowId: string; done: string; capped: string }
+
+/**
  * Writes a line in one statement: `add` adds to its quantity (capped at 99), `set` replaces it. `previous`
- * (read at the statement's start) only tells whether an add hit the cap, for the message.
+ * (read at the statement's start) tells whether an add hit the cap, for the message; `flash`, when given, is
+ * written by the same statement, and only if the line was.
  */
 async function writeLine(
   db: Database,
@@ -71,12 +78,25 @@ async function writeLine(
   productId: number,
   quantity: number,
   mode: 'add' | 'set',
+  flash: FlashAlong | null,
 ): Promise<Written | Refusal> {
   const { column, value } = ownerColumn(owner)
   const onConflict =
     mode === 'add'
       ? Prisma.sql`LEAST(${MAX_QUANTITY}, "CartItem".quantity + EXCLUDED.quantity)`
       : Prisma.sql`EXCLUDED.quantity`
+  const isCapped =
+    mode === 'add'
+      ? Prisma.sql`COALESCE((SELECT quantity FROM existing), 0) + ${quantity} > ${MAX_QUANTITY}`
+      : Prisma.sql`false`
+  const flashed =
+    flash === null
+      ? Prisma.empty
+      : Prisma.sql`, flashed AS (
+      UPDATE "Session" SET data = data || jsonb_build_object('flash',
+        CASE WHEN ${isCapped} THEN ${flash.capped}::text ELSE ${flash.done}::text END)
+      WHERE id = ${flash.sessionRowId} AND EXISTS (SELECT 1 FROM upserted)
+    )`
   const row = await db.sql.firstRow(
     Prisma.sql`
     WITH owner AS (${lockedOwner(owner)}),
@@ -88,23 +108,29 @@ async function writeLine(
       SELECT owner.id, product.id, ${quantity}, product."priceCents" FROM owner, product
       ON CONFLICT (${column}, "productId") DO UPDATE SET quantity = ${onConflict}
       RETURNING quantity
-    )
-    SELECT (SELECT quantity FROM upserted) AS quantity, (SELECT quantity FROM existing) AS previous,
+    )${flashed}
+    SELECT (SELECT quantity FROM upserted) AS quantity, ${isCapped} AS "wasCapped",
       EXISTS (SELECT 1 FROM product) AS "hasProduct"`,
     decodeUpsertRow,
   )
   if (row?.quantity == null) return row?.hasProduct ? 'owner-ended' : 'no-such-product'
-  return { quantity: row.quantity, wasCapped: mode === 'add' && (row.previous ?? 0) + quantity > MAX_QUANTITY }
+  return { quantity: row.quantity, wasCapped: row.wasCapped }
 }
 
 /** Adds to the line (capped at 99). */
-export function addItem(db: Database, owner: CartOwner, productId: number, quantity: number) {
-  return writeLine(db, owner, productId, quantity, 'add')
+export function addItem(db: Database, owner: CartOwner, productId: number, quantity: number, flash: FlashAlong | null) {
+  return writeLine(db, owner, productId, quantity, 'add', flash)
 }
 
 /** Sets the line's quantity, from 1 to 99 (adding the line if needed). */
-export function setQuantity(db: Database, owner: CartOwner, productId: number, quantity: number) {
-  return writeLine(db, owner, productId, quantity, 'set')
+export function setQuantity(
+  db: Database,
+  owner: CartOwner,
+  productId: number,
+  quantity: number,
+  flash: FlashAlong | null,
+) {
+  return writeLine(db, owner, productId, quantity, 'set', flash)
 }
 
 export async function removeItem(db: Database, owner: CartOwner, productId: number): Promise<void> {

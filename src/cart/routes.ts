@@ -11,6 +11,7 @@ import { renderError } from '../plugins/errors.ts'
 import { parseId } from '../shared/ids.ts'
 import { addItem, MAX_QUANTITY, parseQuantity, type Refusal, removeItem, setQuantity } from './cart.ts'
 import { renderCart } from './cart-page.ts'
+import { flashAlong, leaveFlash } from './flash-along.ts'
 import { cartOwnerForChange, cartOwnerOf } from './owner.ts'
 
 type ProductParams = { productId: string }
@@ -52,11 +53,15 @@ export async function cartRoutes(app: FastifyInstance) {
     const { productId, quantity, returnTo } = form.data
     const product = productId === null ? null : await findProduct(app.db, productId)
     if (product === null) return renderError(reply, 404)
-    const added = await addItem(app.db, await cartOwnerForChange(request), product.id, quantity)
+    const owner = await cartOwnerForChange(request)
+    const flash = {
+      done: `Added ${product.name} to your cart.`,
+      capped: `${product.name}: ${MAX_QUANTITY} is the most one cart can hold, so you now have ${MAX_QUANTITY}.`,
+    }
+    const along = flashAlong(request, flash)
+    const added = await addItem(app.db, owner, product.id, quantity, along)
     if (typeof added === 'string') return refuse(request, reply, added)
-    request.session.flash = added.wasCapped
-      ? `${product.name}: ${MAX_QUANTITY} is the most one cart can hold, so you now have ${MAX_QUANTITY}.`
-      : `Added ${product.name} to your cart.`
+    leaveFlash(request, added.wasCapped ? flash.capped : flash.done, along !== null)
     return reply.redirect(returnPath(request, returnTo), 303)
   })
 
@@ -69,9 +74,12 @@ export async function cartRoutes(app: FastifyInstance) {
     // Checked before a guest's session is stored: a refused change leaves nothing behind.
     if ((await findProduct(app.db, productId)) === null) return renderError(reply, 404)
     if (quantity === 0) return removeLine(request, reply, productId)
-    const written = await setQuantity(app.db, await cartOwnerForChange(request), productId, quantity)
+    const owner = await cartOwnerForChange(request)
+    const message = 'Quantity updated.'
+    const along = flashAlong(request, { done: message, capped: message })
+    const written = await setQuantity(app.db, owner, productId, quantity, along)
     if (typeof written === 'string') return refuse(request, reply, written)
-    request.session.flash = 'Quantity updated.'
+    leaveFlash(request, message, along !== null)
     return reply.redirect('/cart', 303)
   })
 
