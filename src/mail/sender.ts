@@ -2,7 +2,7 @@
 // for a lease, so two instances never take the same message; a sender that dies mid-send lets go when its
 // lease runs out, and the message is tried again. A failed attempt waits longer each time (1 s, 2 s, 4 s, …
 // at most 10 minutes) and is never given up: mail is delayed, not lost.
-import nodemailer, { type Transporter } from 'nodemailer'
+import type { Transporter } from 'nodemailer'
 import type { Database } from '../db/client.ts'
 
 export type SenderOptions = {
@@ -25,7 +25,9 @@ type Claimed = { id: number; messageId: string; recipient: string; subject: stri
 export class OutboxSender {
   readonly #db: Database
   readonly #options: Required<Omit<SenderOptions, 'onError'>> & Pick<SenderOptions, 'onError'>
-  readonly #transport: Transporter
+  readonly #mailUrl: string
+  // Made at the first message: nodemailer (some 10 MiB) is not loaded by an instance that has sent nothing.
+  #transport: Promise<Transporter> | undefined
   #timer: NodeJS.Timeout | undefined
   #round: Promise<void> = Promise.resolve()
   #isStopped = true
@@ -42,7 +44,14 @@ export class OutboxSender {
       socketTimeout: 20_000,
     }))
       if (!url.searchParams.has(name)) url.searchParams.set(name, String(value))
-    this.#transport = nodemailer.createTransport(url.toString())
+    this.#mailUrl = url.toString()
+  }
+
+  #transportOf(): Promise<Transporter> {
+    this.#transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport(this.#mailUrl),
+    )
+    return this.#transport
   }
 
   start(): void {
@@ -55,7 +64,7 @@ export class OutboxSender {
     this.#isStopped = true
     clearTimeout(this.#timer)
     await this.#round
-    this.#transport.close()
+    ;(await this.#transport)?.close()
   }
 
   #schedule(delayMs: number): void {
@@ -98,7 +107,7 @@ export class OutboxSender {
 
   async #send(message: Claimed): Promise<void> {
     try {
-      await this.#transport.sendMail({
+      await (await this.#transportOf()).sendMail({
         from: this.#options.from,
         to: message.recipient,
         subject: message.subject,

@@ -1,14 +1,7 @@
 // The WebAuthn ceremonies, through @simplewebauthn/server. A challenge is kept in the session (never trusted
 // from the page), is good for one answer of its own kind only, and for CHALLENGE_SECONDS: a replayed or
 // late answer proves nothing.
-import {
-  type AuthenticationResponseJSON,
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  type RegistrationResponseJSON,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-} from '@simplewebauthn/server'
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server'
 import type { Session } from 'fastify'
 import type { NewPasskey, StoredCredential } from './passkeys.ts'
 
@@ -22,6 +15,10 @@ declare module 'fastify' {
 export type CeremonyPurpose = 'register' | 'sign-in' | 'confirm'
 
 const CHALLENGE_SECONDS = 300
+
+// Loaded at the first ceremony: @simplewebauthn/server and its ASN.1 and CBOR parsers hold some 10 MiB that a
+// shop whose visitors never use a passkey would carry for nothing.
+const webauthn = () => import('@simplewebauthn/server')
 
 /** Where the shop is: PUBLIC_URL is the origin a browser must be on, and its host the relying party. */
 export type RelyingParty = { origin: string; id: string; name: string }
@@ -49,7 +46,7 @@ export async function registrationOptions(
   existing: { id: string; transports: string[] }[],
   now: Date,
 ) {
-  const options = await generateRegistrationOptions({
+  const options = await (await webauthn()).generateRegistrationOptions({
     rpName: rp.name,
     rpID: rp.id,
     userName: user.email,
@@ -72,13 +69,15 @@ export async function verifyRegistration(
 ): Promise<NewPasskey | null> {
   const challenge = takeChallenge(session, 'register', now)
   if (challenge === null) return null
-  const verification = await verifyRegistrationResponse({
-    response,
-    expectedChallenge: challenge,
-    expectedOrigin: rp.origin,
-    expectedRPID: rp.id,
-    requireUserVerification: true,
-  }).catch(() => null)
+  const verification = await (await webauthn())
+    .verifyRegistrationResponse({
+      response,
+      expectedChallenge: challenge,
+      expectedOrigin: rp.origin,
+      expectedRPID: rp.id,
+      requireUserVerification: true,
+    })
+    .catch(() => null)
   if (verification === null || !verification.verified) return null
   const { credential } = verification.registrationInfo
   return {
@@ -97,7 +96,7 @@ export async function authenticationOptions(
   allowed: { id: string; transports: string[] }[],
   now: Date,
 ) {
-  const options = await generateAuthenticationOptions({
+  const options = await (await webauthn()).generateAuthenticationOptions({
     rpID: rp.id,
     allowCredentials: allowed,
     userVerification: 'required',
@@ -117,14 +116,16 @@ export async function verifyAuthentication(
 ): Promise<number | null> {
   const challenge = takeChallenge(session, purpose, now)
   if (challenge === null || credential === null) return null
-  const verification = await verifyAuthenticationResponse({
-    response,
-    expectedChallenge: challenge,
-    expectedOrigin: rp.origin,
-    expectedRPID: rp.id,
-    credential,
-    requireUserVerification: true,
-  }).catch(() => null)
+  const verification = await (await webauthn())
+    .verifyAuthenticationResponse({
+      response,
+      expectedChallenge: challenge,
+      expectedOrigin: rp.origin,
+      expectedRPID: rp.id,
+      credential,
+      requireUserVerification: true,
+    })
+    .catch(() => null)
   if (verification === null || !verification.verified) return null
   return verification.authenticationInfo.newCounter
 }

@@ -1,7 +1,6 @@
 // TOTP as RFC 6238 and the authenticator apps have it: SHA-1, 6 digits, 30-second steps, a 160-bit secret
 // (otpauth does the arithmetic). One step of drift either way is allowed, for a phone's clock and a slow typist.
 import { Secret, TOTP } from 'otpauth'
-import QRCode from 'qrcode'
 
 const ISSUER = 'Cartwheel'
 const PERIOD_SECONDS = 30
@@ -51,6 +50,8 @@ export function provisioningUri(secret: string, email: string): string {
  * and the Content-Security-Policy's img-src allows data: images.
  */
 export async function qrCodeImage(uri: string): Promise<string> {
+  // Loaded when someone sets up two-factor, not by every instance at start-up.
+  const { default: QRCode } = await import('qrcode')
   const svg = await QRCode.toString(uri, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' })
   return `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`
 }
