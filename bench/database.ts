@@ -1,5 +1,5 @@
 // The benchmark's own database: created fresh on TEST_DATABASE_URL's server (or the embedded PostgreSQL
-// under .data/bench-postgres), migrated, seeded with the demo catalog and one account, dropped at the end.
+// under .data/bench-postgres), migrated, seeded with the demo catalog and the accounts, dropped at the end.
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { databaseUrlOn, findPostgresServer, runOnServer } from '../scripts/postgres-server.ts'
@@ -11,6 +11,8 @@ import { migrate } from '../src/db/migrate.ts'
 export type BenchDatabase = { url: string; server: string; drop: () => Promise<void> }
 
 export const BENCH_USER = { email: 'bench@example.test', password: 'correct horse battery staple' }
+/** The accounts S4m signs in to in turn, with BENCH_USER's password. */
+export const MANY_ACCOUNTS = Array.from({ length: 32 }, (_, index) => `bench-${index + 1}@example.test`)
 
 export async function createBenchDatabase(log: (line: string) => void): Promise<BenchDatabase> {
   const postgres = await findPostgresServer('bench-postgres', log)
@@ -21,7 +23,7 @@ export async function createBenchDatabase(log: (line: string) => void): Promise<
   const db = openDatabase(url)
   try {
     await seedCatalog(db)
-    await createUser(db, BENCH_USER.email, BENCH_USER.password)
+    for (const email of [BENCH_USER.email, ...MANY_ACCOUNTS]) await createUser(db, email, BENCH_USER.password)
   } finally {
     await db.close()
   }

@@ -1,11 +1,16 @@
 // One load run with autocannon, after a warm-up whose numbers are thrown away (JIT, pools, caches).
 import autocannon from 'autocannon'
 
-export type Load = {
-  url: string
-  connections: number
-  requests: { method?: string; path?: string; headers?: Record<string, string>; body?: string }[]
+export type LoadRequest = {
+  method?: string
+  path?: string
+  headers?: Record<string, string>
+  body?: string
+  /** Called before each send of this request, with the request as it stands: returns the one to send. */
+  setupRequest?: (request: LoadRequest) => LoadRequest
 }
+
+export type Load = { url: string; connections: number; requests: LoadRequest[] }
 
 export type LoadResult = { rate: number; p50Ms: number; p99Ms: number; rejected: number; total: number }
 

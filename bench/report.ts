@@ -8,6 +8,7 @@ export type Row = { scenario: Scenario; result: LoadResult; stats: ServerStats; 
 export type Ceilings = { bare: [Row, Row]; argon2: [Argon2Ceiling, Argon2Ceiling] }
 
 export const MAX_RSS_MIB = 150
+export const MAX_IDLE_RSS_MIB = 100
 
 const fixed = (value: number, digits: number) => value.toFixed(digits)
 const times = (value: number) => `${value >= 0.1 ? value.toFixed(2) : value.toFixed(3)}×`
@@ -94,5 +95,26 @@ export function formatSummary(run: {
     `- the shop's peak RSS over its whole life (VmHWM): ${fixed(run.shopPeakMiB, 0)} MiB`,
     `- ${run.run}`,
     `- load average (1, 5, 15 min): ${run.loadAverages[0]} at the start, ${run.loadAverages[1]} at the end`,
+  ].join('\n')
+}
+
+const mib = (bytes: number) => fixed(bytes / 2 ** 20, 0)
+
+/** The shop's memory after start-up (before any request) and after each scenario, as Node reports it. */
+export function formatMemory(idle: NodeJS.MemoryUsage, rows: Row[]): string {
+  const line = (phase: string, memory: NodeJS.MemoryUsage, peak: string, isMet: boolean) =>
+    `| ${phase} | ${mib(memory.rss)} | ${peak} | ${mib(memory.heapTotal)} | ${mib(memory.heapUsed)} | ${mib(memory.external)} | ${mib(memory.arrayBuffers)} | ${isMet ? 'yes' : 'no'} |`
+  return [
+    '| shop memory, MiB | RSS | peak RSS meanwhile (target) | V8 heap | heap used | external | of it array buffers | met |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    line('idle, after start-up', idle, `(idle ≤ ${MAX_IDLE_RSS_MIB})`, idle.rss / 2 ** 20 <= MAX_IDLE_RSS_MIB),
+    ...rows.map((row) =>
+      line(
+        `after ${row.scenario.id}`,
+        row.stats.memory,
+        `${fixed(row.peakRssMiB, 0)} (≤ ${MAX_RSS_MIB})`,
+        row.peakRssMiB <= MAX_RSS_MIB,
+      ),
+    ),
   ].join('\n')
 }
