@@ -1,8 +1,9 @@
 // /account/delete: deleting the account, once its email is typed again (signed in, confirmed).
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
+import { findUserById } from '../auth/find-user.ts'
 import { currentUserId, requireUser } from '../auth/guard.ts'
-import { findUserById, normalizeEmail } from '../auth/users.ts'
+import { normalizeEmail } from '../auth/users.ts'
 import { confirmationGuard } from '../confirm/confirm.ts'
 import { parseForm, textField } from '../forms/parse.ts'
 import { renderError } from '../plugins/errors.ts'

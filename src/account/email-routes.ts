@@ -2,8 +2,8 @@
 // change. The rules are in email-change.ts.
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
+import { findUserById } from '../auth/find-user.ts'
 import { currentUserId, requireUser } from '../auth/guard.ts'
-import { findUserById } from '../auth/users.ts'
 import { confirmationGuard } from '../confirm/confirm.ts'
 import { emailField } from '../forms/fields.ts'
 import { parseForm } from '../forms/parse.ts'

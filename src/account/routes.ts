@@ -1,12 +1,12 @@
 // The signed-in pages of an account: who you are, what happened to it, your sessions, your password.
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
+import { findUserById } from '../auth/find-user.ts'
 import { currentUserId, requireUser } from '../auth/guard.ts'
 import { changePassword } from '../auth/new-password.ts'
 import { verifyPassword } from '../auth/passwords.ts'
 import { endCurrentSession } from '../auth/session.ts'
 import { clearFailures, reserveAttempt, tooManyAttemptsMessage } from '../auth/throttle.ts'
-import { findUserById } from '../auth/users.ts'
 import { confirmationGuard } from '../confirm/confirm.ts'
 import { newPasswordField, passwordField } from '../forms/fields.ts'
 import { parseForm } from '../forms/parse.ts'

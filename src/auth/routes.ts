@@ -8,13 +8,13 @@ import { emailField, newPasswordField, passwordField, signInEmailField } from '.
 import { parseForm } from '../forms/parse.ts'
 import { recordSecurityEvent, seenFrom } from '../shared/security-events.ts'
 import { startSecondStep } from '../two-factor/sign-in-routes.ts'
-import { isTwoFactorOn } from '../two-factor/two-factor.ts'
+import { findSignInUser } from './find-user.ts'
 import { verifyPassword } from './passwords.ts'
 import { completeSignIn, endCurrentSession, startSignedInSession } from './session.ts'
 import { rememberBrowser } from './sign-in-record.ts'
 import { reserveSignup, tooManySignupsMessage } from './signup-throttle.ts'
 import { clearFailures, reserveAttempt, tooManyAttemptsMessage } from './throttle.ts'
-import { createUser, findUserByEmail } from './users.ts'
+import { createUser } from './users.ts'
 
 const registerForm = z.object({ email: emailField, password: newPasswordField })
 
@@ -63,7 +63,7 @@ export async function authRoutes(app: FastifyInstance, options: AuthOptions) {
     const now = app.clock.now()
     const user = await createUser(app.db, email, password, async (tx, created) => {
       await issueVerificationLink(tx, created, { ...verifyLink, now })
-      await rememberBrowser(tx, created.id, seenFrom(request).browser, now)
+      await tx.$executeRaw(rememberBrowser(created.id, seenFrom(request).browser, now))
     })
     if (user === null) {
       const taken = { email: 'An account with this email already exists. Sign in instead?' }
@@ -95,7 +95,7 @@ export async function authRoutes(app: FastifyInstance, options: AuthOptions) {
       reply.header('retry-after', String(reservation.retryAfterSeconds))
       return reply.code(429).viewAsync('auth/login', { title: 'Sign in', values, errors: { form: error } })
     }
-    const user = await findUserByEmail(app.db, email)
+    const user = await findSignInUser(app.db, email)
     if (!(await verifyPassword(user?.passwordHash ?? null, password)) || user === null) {
       // The owner sees it on /account/activity. The page and status stay the same for both cases.
       if (user !== null)
@@ -106,8 +106,8 @@ export async function authRoutes(app: FastifyInstance, options: AuthOptions) {
     }
     const signIn = { isRemembered, next, rememberMaxSeconds }
     // With two-factor on, a right password is not yet a sign-in: the code comes next (src/two-factor/).
-    const signInOrSecondStep = async () =>
-      (await isTwoFactorOn(app.db, user.id))
+    const signInOrSecondStep = () =>
+      user.isTwoFactorOn
         ? startSecondStep(request, reply, user, signIn)
         : completeSignIn(request, reply, user, signIn, 'password')
     // Clearing the failures is independent of the rest, so it runs beside it.

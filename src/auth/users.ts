@@ -1,5 +1,5 @@
 // Accounts: emails are trimmed and lower-cased before they are stored or looked up, so
-// `Ann@x.test` and `ann@x.test` are one account.
+// `Ann@x.test` and `ann@x.test` are one account. Reading one is find-user.ts's.
 import type { Database } from '../db/client.ts'
 import type { Prisma } from '../generated/prisma/client.ts'
 import { hashPassword } from './passwords.ts'
@@ -8,14 +8,6 @@ export type User = { id: number; email: string; passwordHash: string; credential
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase()
-}
-
-export function findUserByEmail(db: Database, email: string): Promise<User | null> {
-  return db.prisma.user.findUnique({ where: { email: normalizeEmail(email) } })
-}
-
-export function findUserById(db: Database, id: number): Promise<User | null> {
-  return db.prisma.user.findUnique({ where: { id } })
 }
 
 /**

@@ -182,15 +182,15 @@ export async function getCart(db: Database, owner: CartOwner): Promise<Cart> {
  * that committed while it waited for the lock, and the cascade would then delete that line unseen.
  */
 export async function mergeGuestCart(db: Database, guestSessionId: string, userId: number): Promise<void> {
-  await db.prisma.$transaction([
-    db.prisma.$executeRaw`SELECT id FROM "Session" WHERE id = ${guestSessionId} FOR UPDATE`,
-    db.prisma.$executeRaw`
+  await db.sql.transaction(async (tx) => {
+    await tx.execute(Prisma.sql`SELECT id FROM "Session" WHERE id = ${guestSessionId} FOR UPDATE`)
+    await tx.execute(Prisma.sql`
       WITH moved AS (
         INSERT INTO "CartItem" ("userId", "productId", quantity, "addedPriceCents")
         SELECT ${userId}, "productId", quantity, "addedPriceCents" FROM "CartItem" WHERE "sessionId" = ${guestSessionId}
         ON CONFLICT ("userId", "productId")
         DO UPDATE SET quantity = LEAST(${MAX_QUANTITY}, "CartItem".quantity + EXCLUDED.quantity)
       )
-      DELETE FROM "Session" WHERE id = ${guestSessionId}`,
-  ])
+      DELETE FROM "Session" WHERE id = ${guestSessionId}`)
+  })
 }

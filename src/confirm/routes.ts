@@ -2,11 +2,11 @@
 // counted by the sign-in throttle, so a borrowed session is no way round that throttle.
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
+import { findUserById } from '../auth/find-user.ts'
 import { currentUserId, requireUser } from '../auth/guard.ts'
 import { safeNextPath } from '../auth/next-path.ts'
 import { verifyPassword } from '../auth/passwords.ts'
 import { clearFailures, reserveAttempt, tooManyAttemptsMessage } from '../auth/throttle.ts'
-import { findUserById } from '../auth/users.ts'
 import { passwordField } from '../forms/fields.ts'
 import { parseForm } from '../forms/parse.ts'
 import { hasPasskeys } from '../passkeys/passkeys.ts'

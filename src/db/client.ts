@@ -1,7 +1,8 @@
 // The shop's one way into PostgreSQL: a `Database` with two paths, both on one pool.
 // - `db.prisma`: the Prisma client (models, relations, transactions), for almost everything.
-// - `db.sql`: a few prepared statements on the hot path (loading a session, a cart add, the catalog read),
-//   sent through the Prisma pg adapter's public query interface (see sql.ts): a third of the CPU of `$queryRaw`.
+// - `db.sql`: prepared statements and short transactions on the hot path (loading a session, a cart add, the
+//   catalog read, a sign-in), sent through the Prisma pg adapter's public query interface (see sql.ts): a third
+//   of the CPU of `$queryRaw`, and an instance that only serves these never loads Prisma's query compiler.
 // A module picks one of the two and keeps to it, so which one runs is visible at every call.
 import { PrismaPg } from '@prisma/adapter-pg'
 import pg from 'pg'

@@ -36,6 +36,17 @@ export function date(row: RawRow, name: string): Date {
   return parsed !== null && !Number.isNaN(parsed.getTime()) ? parsed : fail(name, 'a timestamp', value)
 }
 
+export function dateOrNull(row: RawRow, name: string): Date | null {
+  return row[name] === null ? null : date(row, name)
+}
+
+/** An int[] column. */
+export function intArray(row: RawRow, name: string): number[] {
+  const value = row[name]
+  const isInts = Array.isArray(value) && value.every((item) => typeof item === 'number' && Number.isInteger(item))
+  return isInts ? value : fail(name, 'an array of integers', value)
+}
+
 /** A jsonb column: the adapter sends it as text. */
 export function json(row: RawRow, name: string): unknown {
   const value = row[name]

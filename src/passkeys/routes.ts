@@ -2,8 +2,8 @@
 // public/js/passkeys.js) and removing one. The ceremonies are in ceremony.ts, the rows in passkeys.ts.
 import type { FastifyInstance } from 'fastify'
 import { describeBrowser } from '../account/sessions.ts'
+import { findUserById } from '../auth/find-user.ts'
 import { currentUserId, requireUser } from '../auth/guard.ts'
-import { findUserById } from '../auth/users.ts'
 import { confirmationGuard } from '../confirm/confirm.ts'
 import { renderError } from '../plugins/errors.ts'
 import { formatDateTime } from '../shared/dates.ts'

@@ -2,11 +2,11 @@
 // confirming it's you before a guarded change (the signed-in account's own passkeys only). Each is two JSON
 // POSTs from public/js/passkeys.js: options with a challenge, then the browser's signed answer.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { findUserById } from '../auth/find-user.ts'
 import { currentUserId, requireUser } from '../auth/guard.ts'
 import { safeNextPath } from '../auth/next-path.ts'
 import { startSignedInSession } from '../auth/session.ts'
 import { recordSignIn } from '../auth/sign-in-record.ts'
-import { findUserById } from '../auth/users.ts'
 import { markConfirmed } from '../confirm/confirm.ts'
 import { parseAuthenticationAnswer } from './answer.ts'
 import { authenticationOptions, type RelyingParty, verifyAuthentication } from './ceremony.ts'

@@ -1,6 +1,8 @@
 // The sign-in throttle's counters in PostgreSQL: one row per failure in the LoginFailure table, so every instance
-// sees the same counts. Also the sign-up throttle's, whichever store holds the sessions.
+// sees the same counts. Also the sign-up throttle's, whichever store holds the sessions. Every statement is on the
+// direct path (src/db/sql.ts): a sign-in runs three of them, and Prisma's transactions cost more CPU than they do.
 import type { Database } from '../db/client.ts'
+import { dateOrNull, intArray } from '../db/decode.ts'
 import { Prisma } from '../generated/prisma/client.ts'
 import type { Clock } from '../shared/clock.ts'
 import type { Attempts, CountedKey, Reservation } from './types.ts'
@@ -21,7 +23,7 @@ export function postgresAttempts(db: Database, clock: Clock, windowSeconds: numb
     },
     async clear(forget, reservation) {
       const ids = reservation.ids.map(Number)
-      await db.prisma.loginFailure.deleteMany({ where: { OR: [{ key: { in: forget } }, { id: { in: ids } }] } })
+      await db.sql.execute(Prisma.sql`DELETE FROM "LoginFailure" WHERE key = ANY(${forget}) OR id = ANY(${ids})`)
     },
   }
 }
@@ -29,7 +31,7 @@ export function postgresAttempts(db: Database, clock: Clock, windowSeconds: numb
 /** Deletes the failures that have left the window: the sign-in throttle's on PostgreSQL, the sign-up's always. */
 export async function sweepLoginFailures(db: Database, clock: Clock, windowSeconds: number): Promise<void> {
   const windowStart = new Date(clock.now().getTime() - windowSeconds * 1000)
-  await db.prisma.loginFailure.deleteMany({ where: { failedAt: { lte: windowStart } } })
+  await db.sql.execute(Prisma.sql`DELETE FROM "LoginFailure" WHERE "failedAt" <= ${windowStart}`)
 }
 
 async function reserveInTransaction(
@@ -42,14 +44,15 @@ async function reserveInTransaction(
   const locks = Prisma.join(keys.map(({ key }) => Prisma.sql`pg_advisory_xact_lock(hashtext(${key}))`))
   const limits = Prisma.join(keys.map(({ key, limit }) => Prisma.sql`(${key}::text, ${limit}::int)`))
   // Four statements with BEGIN and COMMIT: a sign-in's round trips, not its hash, decide how many run at once.
-  return db.prisma.$transaction(async (tx) => {
+  return db.sql.transaction(async (tx) => {
     // Every key in one round trip, always in the same order, so that two attempts never wait on each other
     // crosswise.
-    await tx.$executeRaw`SELECT ${locks}`
+    await tx.execute(Prisma.sql`SELECT ${locks}`)
     // A new statement, so it sees every failure committed by whoever held the locks before. For each key, the
     // limit-th most recent failure in the window: where there is one, the key is over its limit until that
     // failure leaves the window. Otherwise the attempt is reserved on every key.
-    const [row] = await tx.$queryRaw<{ blockedSince: Date | null; ids: number[] }[]>`
+    const row = await tx.firstRow(
+      Prisma.sql`
       WITH limits (key, "limit") AS (
         VALUES ${limits}
       ), oldest_counted AS (
@@ -63,8 +66,10 @@ async function reserveInTransaction(
         SELECT key, ${now} FROM limits WHERE NOT EXISTS (SELECT 1 FROM oldest_counted WHERE "failedAt" IS NOT NULL)
         RETURNING id
       )
-      SELECT (SELECT max("failedAt") FROM oldest_counted) AS "blockedSince", ARRAY(SELECT id FROM reserved) AS ids`
-    if (row === undefined || row.blockedSince === null) return { isAllowed: true, ids: (row?.ids ?? []).map(String) }
+      SELECT (SELECT max("failedAt") FROM oldest_counted) AS "blockedSince", ARRAY(SELECT id FROM reserved) AS ids`,
+      (raw) => ({ blockedSince: dateOrNull(raw, 'blockedSince'), ids: intArray(raw, 'ids') }),
+    )
+    if (row === null || row.blockedSince === null) return { isAllowed: true, ids: (row?.ids ?? []).map(String) }
     // A refused attempt checks no password, so it is no failure: it must not lock the email out for longer.
     const retryAt = row.blockedSince.getTime() + windowSeconds * 1000
     return { isAllowed: false, retryAfterSeconds: Math.max(1, Math.ceil((retryAt - now.getTime()) / 1000)) }

@@ -3,8 +3,8 @@
 // their page: a secret or codes shown once must not sit behind a redirect.
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { z } from 'zod'
+import { findUserById } from '../auth/find-user.ts'
 import { currentUserId, requireUser } from '../auth/guard.ts'
-import { findUserById } from '../auth/users.ts'
 import { confirmationGuard } from '../confirm/confirm.ts'
 import { parseForm, textField } from '../forms/parse.ts'
 import { renderError } from '../plugins/errors.ts'

@@ -2,9 +2,10 @@
 // second-step.ts; the sign-in is completed by the same code as a sign-in without it (completeSignIn).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
+import { findUserById } from '../auth/find-user.ts'
 import { completeSignIn, type SignInOptions } from '../auth/session.ts'
 import { tooManyAttemptsMessage } from '../auth/throttle.ts'
-import { findUserById, type User } from '../auth/users.ts'
+import type { User } from '../auth/users.ts'
 import { parseForm, textField } from '../forms/parse.ts'
 import { recordSecurityEvent, seenFrom } from '../shared/security-events.ts'
 import { checkSecondStepCode, pendingSignInOf, secondStepThrottleKey, startPendingSignIn } from './second-step.ts'

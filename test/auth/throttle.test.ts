@@ -211,20 +211,19 @@ test('parallel attempts at one email hold one database connection at a time, not
   let open = 0
   let mostOpen = 0
   // The real database, with its transactions counted while they are open.
-  const countingPrisma = new Proxy(db.prisma, {
-    get(target, property, receiver) {
-      if (property !== '$transaction') return Reflect.get(target, property, receiver)
-      return async (...args: Parameters<Database['prisma']['$transaction']>) => {
+  const countingSql = Object.create(db.sql, {
+    transaction: {
+      value: async (...args: Parameters<Database['sql']['transaction']>) => {
         mostOpen = Math.max(mostOpen, ++open)
         try {
-          return await (target.$transaction as (...a: unknown[]) => Promise<unknown>)(...args)
+          return await db.sql.transaction(...args)
         } finally {
           open -= 1
         }
-      }
+      },
     },
   })
-  const countingDb = { ...db, prisma: countingPrisma }
+  const countingDb = { ...db, sql: countingSql }
   const keys = { email: uniqueEmail(), ip: uniqueAddress() }
   const reservations = await Promise.all(
     Array.from({ length: 20 }, () =>

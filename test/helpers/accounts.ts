@@ -59,7 +59,7 @@ export async function createAccount(db: Database, email: string, password = PASS
   const passwordHash = await hashOnce(password)
   return db.prisma.$transaction(async (tx) => {
     const user = await tx.user.create({ data: { email, passwordHash, emailVerifiedAt } })
-    await rememberBrowser(tx, user.id, TEST_BROWSER, VERIFIED_AT)
+    await tx.$executeRaw(rememberBrowser(user.id, TEST_BROWSER, VERIFIED_AT))
     return user
   })
 }
