@@ -2,11 +2,11 @@
 // header), checked against a random secret kept in a signed, HttpOnly cookie (`csrf`; `__Host-csrf` in
 // production), the one cookie beside the session's. Keeping the secret in a cookie means a visitor who only
 // browses costs no database write, and any instance can check any token. Tokens come from @fastify/csrf.
-import { randomBytes } from 'node:crypto'
 import { Signer } from '@fastify/cookie'
 import Tokens from '@fastify/csrf'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { nanoid } from 'nanoid'
 import { keysFor } from './secrets.ts'
 
 declare module 'fastify' {
@@ -109,8 +109,12 @@ class CsrfGuard {
   }
 }
 
-/** 144 random bits, in characters a cookie and the `.` between the parts leave alone. */
-const randomPart = () => randomBytes(18).toString('base64url')
+/**
+ * 144 random bits (24 characters of 6 bits), in characters a cookie and the `.` between the parts leave alone.
+ * nanoid draws them from a pool filled by the system's CSPRNG 128 ids at a time: a first-time guest needs two,
+ * and asking the CSPRNG for 18 bytes twice per page was a fifth of the guest catalog's CPU (6 µs a call here).
+ */
+const randomPart = () => nanoid(24)
 
 // A signed-in session's tokens are bound to it: signing in or out makes the old ones worthless, and a token of
 // an earlier session of the same account is no good in a later one. A guest's are bound to a random value: the

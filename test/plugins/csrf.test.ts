@@ -207,3 +207,20 @@ test('every other form of a signed-in account without a token is 403 and changes
   }
   assert.equal((await otherDevice.get('/account')).statusCode, 200, 'the other device is still signed in')
 })
+
+test('every first-time guest gets a CSRF secret and binding of its own, 144 random bits each', async (t) => {
+  const visit = await startVisit(t, { databaseUrl })
+  const parts = new Set<string>()
+  const GUESTS = 300 // more than the random pool holds, so that it is refilled along the way
+  for (let guest = 0; guest < GUESTS; guest++) {
+    const visitor = new Visitor(visit.app)
+    await visitor.get('/')
+    // The cookie is `<secret>.<binding>.<signature>`, the signature of the first two.
+    const [secret = '', binding = ''] = (visitor.cookies.get('csrf') ?? '').split('.')
+    for (const part of [secret, binding]) {
+      assert.match(part, /^[\w-]{24}$/)
+      parts.add(part)
+    }
+  }
+  assert.equal(parts.size, 2 * GUESTS, 'no secret or binding is given twice')
+})
