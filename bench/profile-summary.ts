@@ -8,7 +8,10 @@ type Profile = { nodes: Node[]; samples: number[]; startTime: number; endTime: n
 const file = process.argv[2]
 if (file === undefined) throw new Error('usage: tsx bench/profile-summary.ts <file.cpuprofile>')
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile
-const totalHits = profile.nodes.reduce((sum, node) => sum + node.hitCount, 0)
+// Shares are of the busy samples: a run's profile spans its ceilings and pauses, when the shop waits idle.
+const isIdle = (node: Node) => node.callFrame.functionName === '(idle)'
+const allHits = profile.nodes.reduce((sum, node) => sum + node.hitCount, 0)
+const totalHits = profile.nodes.reduce((sum, node) => sum + (isIdle(node) ? 0 : node.hitCount), 0)
 
 function packageOf(url: string): string {
   if (url === '') return '(native / V8)'
@@ -21,7 +24,9 @@ function packageOf(url: string): string {
 
 function top(key: (node: Node) => string, count: number): string[] {
   const hits = new Map<string, number>()
-  for (const node of profile.nodes) hits.set(key(node), (hits.get(key(node)) ?? 0) + node.hitCount)
+  for (const node of profile.nodes) {
+    if (!isIdle(node)) hits.set(key(node), (hits.get(key(node)) ?? 0) + node.hitCount)
+  }
   return [...hits]
     .sort((a, b) => b[1] - a[1])
     .slice(0, count)
@@ -29,8 +34,10 @@ function top(key: (node: Node) => string, count: number): string[] {
 }
 
 const seconds = (profile.endTime - profile.startTime) / 1e6
-console.log(`${file}: ${seconds.toFixed(1)} s, ${totalHits} samples\n\nby package (self time):`)
+console.log(
+  `${file}: ${seconds.toFixed(1)} s, ${allHits} samples, ${totalHits} busy\n\nby package (self time, % of busy):`,
+)
 console.log(top((node) => packageOf(node.callFrame.url), 20).join('\n'))
-console.log('\nby function (self time):')
+console.log('\nby function (self time, % of busy):')
 const where = (node: Node) => `${node.callFrame.url.replace(/^.*node_modules\//, '')}:${node.callFrame.lineNumber + 1}`
 console.log(top((node) => `${node.callFrame.functionName || '(anonymous)'}  ${where(node)}`, 40).join('\n'))
