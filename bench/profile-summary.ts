@@ -11,7 +11,7 @@ const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile
 // Shares are of the busy samples: a run's profile spans its ceilings and pauses, when the shop waits idle.
 const isIdle = (node: Node) => node.callFrame.functionName === '(idle)'
 const allHits = profile.nodes.reduce((sum, node) => sum + node.hitCount, 0)
-const totalHits = profile.nodes.reduce((sum, node) => sum + (isIdle(node) ? 0 : node.hitCount), 0)
+const busyHits = profile.nodes.reduce((sum, node) => sum + (isIdle(node) ? 0 : node.hitCount), 0)
 
 function packageOf(url: string): string {
   if (url === '') return '(native / V8)'
@@ -30,12 +30,12 @@ function top(key: (node: Node) => string, count: number): string[] {
   return [...hits]
     .sort((a, b) => b[1] - a[1])
     .slice(0, count)
-    .map(([name, n]) => `${((100 * n) / totalHits).toFixed(1).padStart(5)} %  ${name}`)
+    .map(([name, n]) => `${((100 * n) / busyHits).toFixed(1).padStart(5)} %  ${name}`)
 }
 
 const seconds = (profile.endTime - profile.startTime) / 1e6
 console.log(
-  `${file}: ${seconds.toFixed(1)} s, ${allHits} samples, ${totalHits} busy\n\nby package (self time, % of busy):`,
+  `${file}: ${seconds.toFixed(1)} s, ${allHits} samples, ${busyHits} busy\n\nby package (self time, % of busy):`,
 )
 console.log(top((node) => packageOf(node.callFrame.url), 20).join('\n'))
 console.log('\nby function (self time, % of busy):')
